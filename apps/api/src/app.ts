@@ -1,0 +1,58 @@
+import helmet from '@fastify/helmet';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/app-config';
+import { serveConsole } from './console/serve-console';
+import { setupOpenApi } from './openapi';
+import { APP_VERSION } from './version';
+
+/** Default request body limit; routes that need more (agent ingest) raise their own. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface CreateAppOptions {
+  /** Folder of the built console; omitted in API-only tests. */
+  webDir?: string;
+  logger?: false;
+}
+
+/** Builds the whole application; main.ts listens, tests call this with their own config. */
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false }),
+    { logger: options.logger ?? ['log', 'warn', 'error'], bufferLogs: false },
+  );
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidUnknownValues: true, transform: true }),
+  );
+  await app.register(helmet, { contentSecurityPolicy: { directives: CSP_DIRECTIVES } });
+  app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
+  setupOpenApi(app, APP_VERSION);
+  if (options.webDir) {
+    await serveConsole(app, options.webDir);
+  }
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Same-origin everything; Material and Swagger UI need inline styles, nothing needs inline JS. */
+const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  // The console is often reached over plain http on a LAN; upgrading would break it.
+  upgradeInsecureRequests: null,
+};

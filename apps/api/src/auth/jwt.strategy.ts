@@ -1,0 +1,41 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import type { UserRole } from '@archnest/contracts';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AuthUser } from '../common/decorators/current-user.decorator';
+import { UsersService } from '../users/users.service';
+
+export interface JwtPayload {
+  sub: string;
+  username: string;
+  role: UserRole;
+}
+
+/**
+ * Accepts only HS256 tokens that have not expired, and re-reads the user on every request so a
+ * deleted user or a changed role takes effect at once.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly users: UsersService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.jwtSecret,
+      algorithms: ['HS256'],
+      ignoreExpiration: false,
+      jsonWebTokenOptions: { maxAge: '1d' },
+    });
+  }
+
+  async validate(payload: JwtPayload): Promise<AuthUser> {
+    const user = typeof payload.sub === 'string' ? await this.users.findById(payload.sub) : null;
+    if (!user) {
+      throw new UnauthorizedException('This account no longer exists');
+    }
+    return { id: user.id, username: user.username, role: user.role };
+  }
+}

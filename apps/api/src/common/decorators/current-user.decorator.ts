@@ -1,0 +1,14 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { UserRole } from '@archnest/contracts';
+
+/** The user a request is made for, as the JWT strategy resolved it. */
+export interface AuthUser {
+  id: string;
+  username: string;
+  role: UserRole;
+}
+
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): AuthUser =>
+    context.switchToHttp().getRequest<{ user: AuthUser }>().user,
+);

@@ -1,0 +1,41 @@
+import { parseEnvironment } from './environment';
+
+describe('parseEnvironment', () => {
+  it('accepts an empty environment (every variable has a default)', () => {
+    expect(() => parseEnvironment({})).not.toThrow();
+  });
+
+  it('converts numeric variables', () => {
+    const env = parseEnvironment({ PORT: '4100', STALE_AFTER_MS: '30000' });
+    expect(env.PORT).toBe(4100);
+    expect(env.STALE_AFTER_MS).toBe(30000);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '0'],
+    ['STALE_AFTER_MS', '5s'],
+    ['DATABASE_URL', 'mysql://localhost/db'],
+    ['ARCHNEST_JWT_SECRET', 'short'],
+    ['ARCHNEST_SECRET_KEY', 'not base64!'],
+    ['ARCHNEST_AGENT_TOKEN', 'short'],
+    ['ARCHNEST_ADMIN_PASSWORD', '1234'],
+    ['ARCHNEST_CORS_ORIGINS', 'ftp://x'],
+  ])('refuses %s=%s with a message naming the variable', (name, value) => {
+    expect(() => parseEnvironment({ [name]: value })).toThrow(
+      expect.objectContaining({ message: expect.stringContaining(name) as string }),
+    );
+  });
+
+  it('names every bad variable at once, each only once', () => {
+    let message = '';
+    try {
+      parseEnvironment({ PORT: 'abc', STALE_AFTER_MS: 'x' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('STALE_AFTER_MS');
+    expect(message.match(/PORT/g)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,12 @@
+import { Global, Module } from '@nestjs/common';
+import { ContainersController } from './containers.controller';
+import { SourceRegistry } from './source-registry';
+
+/** The aggregator the console talks to; sources import nothing but the registry. */
+@Global()
+@Module({
+  controllers: [ContainersController],
+  providers: [SourceRegistry],
+  exports: [SourceRegistry],
+})
+export class ContainersModule {}

@@ -1,0 +1,100 @@
+/** Where a host's containers come from. */
+export const SOURCE_KINDS = ['docker-tcp', 'docker-ssh', 'agent'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/** What a source can do; the console derives every control and field from this. */
+export const CAPABILITIES = ['inspect', 'stats', 'logs', 'manage', 'exec'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export type HostStatus = 'online' | 'stale' | 'unreachable' | 'unknown';
+
+export interface ContainerHost {
+  source: SourceKind;
+  hostId: string;
+  name: string;
+  status: HostStatus;
+  containerCount: number | null;
+  capabilities: Capability[];
+  /** Last time the server heard from this host (agent report, successful probe). */
+  lastSeenAt: string | null;
+}
+
+export const CONTAINER_STATES = [
+  'running',
+  'exited',
+  'paused',
+  'created',
+  'restarting',
+  'dead',
+  'removing',
+] as const;
+export type ContainerState = (typeof CONTAINER_STATES)[number];
+
+export const HEALTH_STATES = ['healthy', 'unhealthy', 'starting', 'none'] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+export interface PortBinding {
+  hostIp: string | null;
+  hostPort: number | null;
+  containerPort: number;
+  proto: 'tcp' | 'udp' | 'sctp';
+}
+
+export interface NetworkAttachment {
+  name: string;
+  ip: string | null;
+}
+
+export interface Mount {
+  type: string;
+  source: string;
+  destination: string;
+  rw: boolean;
+}
+
+export interface EnvVar {
+  key: string;
+  value: string;
+}
+
+export interface ContainerStats {
+  cpuPercent: number | null;
+  memUsage: number | null;
+  memLimit: number | null;
+  netRxBytes: number | null;
+  netTxBytes: number | null;
+  blockReadBytes: number | null;
+  blockWriteBytes: number | null;
+}
+
+/** One row of a container list. Fields a source cannot provide are null. */
+export interface ContainerSummary {
+  id: string;
+  name: string;
+  image: string;
+  state: ContainerState;
+  status: string;
+  createdAt: string | null;
+  ports: PortBinding[];
+  stats: ContainerStats | null;
+}
+
+/** The normalized detail every source maps to. */
+export interface ContainerDetail extends ContainerSummary {
+  imageId: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  exitCode: number | null;
+  restartCount: number | null;
+  restartPolicy: string | null;
+  health: HealthState | null;
+  networks: NetworkAttachment[];
+  mounts: Mount[];
+  env: EnvVar[];
+  labels: Record<string, string>;
+  command: string | null;
+  entrypoint: string | null;
+}
+
+export const CONTAINER_ACTIONS = ['start', 'stop', 'restart', 'pause', 'unpause', 'remove'] as const;
+export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];

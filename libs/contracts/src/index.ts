@@ -1,0 +1,5 @@
+export * from './audit';
+export * from './auth';
+export * from './containers';
+export * from './health';
+export * from './masking';
