@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CryptoModule } from './common/crypto/crypto.module';
@@ -8,6 +9,7 @@ import { JwtAuthGuard } from './common/guards/jwt-auth.guard';
 import { RolesGuard } from './common/guards/roles.guard';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { AgentsModule } from './container-sources/agents/agents.module';
 import { ContainersModule } from './containers/containers.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -21,12 +23,15 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        // Limits are set per route with @Throttle; the guards that use them are route guards.
+        ThrottlerModule.forRoot([{ ttl: 60_000, limit: 10 }]),
         CryptoModule,
         AuditModule,
         UsersModule,
         AuthModule,
         HealthModule,
         ContainersModule,
+        AgentsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -3,13 +3,11 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { applyRouteBodyLimits, DEFAULT_BODY_LIMIT } from './common/body-limits';
 import type { AppConfig } from './config/app-config';
 import { serveConsole } from './console/serve-console';
 import { setupOpenApi } from './openapi';
 import { APP_VERSION } from './version';
-
-/** Default request body limit; routes that need more (agent ingest) raise their own. */
-export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface CreateAppOptions {
   /** Folder of the built console; omitted in API-only tests. */
@@ -24,9 +22,10 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false }),
+    new FastifyAdapter({ bodyLimit: DEFAULT_BODY_LIMIT, trustProxy: false }),
     { logger: options.logger ?? ['log', 'warn', 'error'], bufferLogs: false },
   );
+  applyRouteBodyLimits(app);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidUnknownValues: true, transform: true }),

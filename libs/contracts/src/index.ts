@@ -1,3 +1,4 @@
+export * from './agent';
 export * from './audit';
 export * from './auth';
 export * from './containers';

@@ -8,6 +8,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { USER_JWT } from '../openapi';
@@ -15,6 +16,9 @@ import { UserResponse } from '../users/user.dto';
 import { AccessTokenResponse, LoginDto, SetupDto, SetupStatusResponse } from './auth.dto';
 import { AuthService } from './auth.service';
 import { LoginThrottlerGuard } from './login-throttler.guard';
+
+/** Ten sign-in or setup attempts per minute per client address and username. */
+const LOGIN_LIMIT = { default: { limit: 10, ttl: 60_000 } };
 
 @ApiTags('auth')
 @Controller('auth')
@@ -30,6 +34,7 @@ export class AuthController {
 
   @Public()
   @UseGuards(LoginThrottlerGuard)
+  @Throttle(LOGIN_LIMIT)
   @Post('setup')
   @ApiCreatedResponse({ type: AccessTokenResponse, description: 'First admin created' })
   @ApiConflictResponse({ description: 'A user already exists' })
@@ -39,6 +44,7 @@ export class AuthController {
 
   @Public()
   @UseGuards(LoginThrottlerGuard)
+  @Throttle(LOGIN_LIMIT)
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: AccessTokenResponse })

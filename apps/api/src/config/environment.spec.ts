@@ -23,9 +23,7 @@ describe('parseEnvironment', () => {
     ['ARCHNEST_ADMIN_PASSWORD', '1234'],
     ['ARCHNEST_CORS_ORIGINS', 'ftp://x'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
-    expect(() => parseEnvironment({ [name]: value })).toThrow(
-      expect.objectContaining({ message: expect.stringContaining(name) as string }),
-    );
+    expect(() => parseEnvironment({ [name]: value })).toThrow(name);
   });
 
   it('names every bad variable at once, each only once', () => {

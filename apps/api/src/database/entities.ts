@@ -1,5 +1,6 @@
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { AgentReportEntity } from '../container-sources/agents/agent-report.entity';
 import { UserEntity } from '../users/user.entity';
 
 /** Every TypeORM entity; each lives in its feature's folder. */
-export const ENTITIES = [UserEntity, AuditEntryEntity];
+export const ENTITIES = [UserEntity, AuditEntryEntity, AgentReportEntity];

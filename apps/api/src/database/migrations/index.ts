@@ -1,4 +1,5 @@
 import { InitialSchema1764259200000 } from './1764259200000-initial-schema';
+import { AgentReports1764345600000 } from './1764345600000-agent-reports';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const MIGRATIONS = [InitialSchema1764259200000];
+export const MIGRATIONS = [InitialSchema1764259200000, AgentReports1764345600000];

@@ -1,0 +1,69 @@
+import type { AgentContainer } from '@archnest/contracts';
+import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
+import { agentContainer, agentReport } from '../../../test/support/agent-report-fixture';
+import { AgentReportDto } from './agent-report.dto';
+
+const pipe = new ValidationPipe({ whitelist: true, forbidUnknownValues: true, transform: true });
+const metadata: ArgumentMetadata = { type: 'body', metatype: AgentReportDto };
+
+async function messagesFor(payload: unknown): Promise<string[]> {
+  try {
+    await pipe.transform(payload, metadata);
+    return [];
+  } catch (error) {
+    const response = (error as BadRequestException).getResponse() as { message: string[] };
+    return response.message;
+  }
+}
+
+describe('AgentReportDto', () => {
+  it('accepts the SPEC example shape', async () => {
+    await expect(messagesFor(agentReport())).resolves.toEqual([]);
+  });
+
+  it('accepts containers without ports, networks, mounts or stats', async () => {
+    const bare = agentContainer({ ports: [], networks: [], mounts: [], env: [], labels: {}, stats: null, startedAt: null });
+    await expect(messagesFor(agentReport({ containers: [bare] }))).resolves.toEqual([]);
+  });
+
+  it.each([
+    ['hostId', { hostId: 'bad host/id' }],
+    ['hostId', { hostId: '' }],
+    ['reportedAt', { reportedAt: 'yesterday' }],
+    ['containers', { containers: 'none' as unknown as [] }],
+  ])('names %s when the report is wrong', async (field, change) => {
+    const messages = await messagesFor({ ...agentReport(), ...change });
+    expect(messages.join('\n')).toContain(field);
+  });
+
+  it.each([
+    ['containers.0.state', { state: 'sleeping' }],
+    ['containers.0.health', { health: 'fine' }],
+    ['containers.0.restartCount', { restartCount: -1 }],
+    ['containers.0.restartCount', { restartCount: 1.5 }],
+    ['containers.0.id', { id: 'short' }],
+    ['containers.0.name', { name: '-rm -rf' }],
+    ['containers.0.createdAt', { createdAt: 'not a date' }],
+    ['containers.0.ports.0.hostPort', { ports: [{ hostIp: null, hostPort: 70000, containerPort: 80, proto: 'tcp' }] }],
+    ['containers.0.ports.0.proto', { ports: [{ hostIp: null, hostPort: 1, containerPort: 80, proto: 'icmp' }] }],
+    ['containers.0.env.0.value', { env: [{ key: 'A', value: 'x'.repeat(20_000) }] }],
+    ['containers.0.labels', { labels: { a: 1 } as unknown as Record<string, string> }],
+    ['containers.0.stats.memUsage', { stats: { ...agentContainer().stats!, memUsage: -5 } }],
+  ])('names %s for a bad container field', async (field, change: object) => {
+    const messages = await messagesFor(agentReport({ containers: [{ ...agentContainer(), ...change } as AgentContainer] }));
+    expect(messages.join('\n')).toContain(field);
+  });
+
+  it('strips unknown fields and keeps __proto__ keys harmless', async () => {
+    const payload = JSON.parse(
+      JSON.stringify({ ...agentReport(), extra: 'x' }).replace(
+        '"labels":{',
+        '"labels":{"__proto__":"x","constructor":"y",',
+      ),
+    ) as unknown;
+    const dto = (await pipe.transform(payload, metadata)) as AgentReportDto;
+    expect(dto).not.toHaveProperty('extra');
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+  });
+});

@@ -1,0 +1,211 @@
+import {
+  AGENT_HOST_ID_PATTERN,
+  HEALTH_STATES,
+  type AgentContainer,
+  type AgentContainerStats,
+  type AgentReport,
+  type ContainerState,
+  type EnvVar,
+  type HealthState,
+  type Mount,
+  type NetworkAttachment,
+  type PortBinding,
+} from '@archnest/contracts';
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { IsStringRecord } from './is-string-record';
+
+/** The states the agent may report (SPEC §3.3). */
+export const AGENT_CONTAINER_STATES = [
+  'running',
+  'exited',
+  'paused',
+  'created',
+  'restarting',
+  'dead',
+] as const satisfies readonly ContainerState[];
+
+export const REPORT_LIMITS = {
+  containers: 2000,
+  listEntries: 500,
+  labels: 500,
+  shortText: 256,
+  text: 1024,
+  longText: 16_384,
+} as const;
+
+export class PortDto implements PortBinding {
+  @ApiProperty({ type: String, nullable: true, example: '0.0.0.0' })
+  @ValidateIf((_o, value) => value !== null)
+  @IsString()
+  @MaxLength(64)
+  hostIp!: string | null;
+
+  @ApiProperty({ type: Number, nullable: true, example: 8080 })
+  @ValidateIf((_o, value) => value !== null)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  hostPort!: number | null;
+
+  @ApiProperty({ example: 80 })
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  containerPort!: number;
+
+  @ApiProperty({ enum: ['tcp', 'udp', 'sctp'] })
+  @IsIn(['tcp', 'udp', 'sctp'])
+  proto!: 'tcp' | 'udp' | 'sctp';
+}
+
+export class NetworkDto implements NetworkAttachment {
+  @ApiProperty({ example: 'bridge' })
+  @IsString()
+  @MaxLength(REPORT_LIMITS.shortText)
+  name!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: '172.17.0.2' })
+  @ValidateIf((_o, value) => value !== null)
+  @IsString()
+  @MaxLength(64)
+  ip!: string | null;
+}
+
+export class MountDto implements Mount {
+  @ApiProperty({ example: 'volume' })
+  @IsString()
+  @MaxLength(32)
+  type!: string;
+
+  @ApiProperty({ example: 'myapp_data' })
+  @IsString()
+  @MaxLength(REPORT_LIMITS.text)
+  source!: string;
+
+  @ApiProperty({ example: '/data' })
+  @IsString()
+  @MaxLength(REPORT_LIMITS.text)
+  destination!: string;
+
+  @ApiProperty()
+  @IsBoolean()
+  rw!: boolean;
+}
+
+export class EnvVarDto implements EnvVar {
+  @ApiProperty({ example: 'NODE_ENV' })
+  @IsString()
+  @MaxLength(REPORT_LIMITS.shortText)
+  key!: string;
+
+  @ApiProperty({ example: 'production', description: 'Secret-looking keys arrive and stay masked' })
+  @IsString()
+  @MaxLength(REPORT_LIMITS.longText)
+  value!: string;
+}
+
+export class ContainerStatsDto implements AgentContainerStats {
+  @ApiProperty({ example: 1.4 }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0)
+  cpuPercent!: number;
+
+  @ApiProperty({ example: 20971520 }) @IsInt() @Min(0) memUsage!: number;
+  @ApiProperty({ example: 536870912 }) @IsInt() @Min(0) memLimit!: number;
+  @ApiProperty() @IsInt() @Min(0) netRxBytes!: number;
+  @ApiProperty() @IsInt() @Min(0) netTxBytes!: number;
+  @ApiProperty() @IsInt() @Min(0) blockReadBytes!: number;
+  @ApiProperty() @IsInt() @Min(0) blockWriteBytes!: number;
+}
+
+export class AgentContainerDto implements AgentContainer {
+  @ApiProperty({ description: 'Full 64-hex container id' })
+  @Matches(/^[a-f0-9]{64}$/, { message: 'id must be a full 64-character lowercase hex id' })
+  id!: string;
+
+  @ApiProperty({ example: 'myapp' })
+  @Matches(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/, { message: 'name must follow Docker container name rules' })
+  name!: string;
+
+  @ApiProperty({ example: 'nginx:1.27' }) @IsString() @MaxLength(REPORT_LIMITS.text) image!: string;
+  @ApiProperty({ example: 'sha256:…' }) @IsString() @MaxLength(REPORT_LIMITS.shortText) imageId!: string;
+
+  @ApiProperty({ enum: AGENT_CONTAINER_STATES })
+  @IsIn(AGENT_CONTAINER_STATES)
+  state!: ContainerState;
+
+  @ApiProperty({ example: 'Up 3 hours' }) @IsString() @MaxLength(REPORT_LIMITS.shortText) status!: string;
+  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) createdAt!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ValidateIf((_o, value) => value !== null)
+  @IsISO8601({ strict: true })
+  startedAt!: string | null;
+
+  @ApiProperty() @IsInt() @Min(0) restartCount!: number;
+  @ApiProperty({ example: 'unless-stopped' }) @IsString() @MaxLength(64) restartPolicy!: string;
+  @ApiProperty({ enum: HEALTH_STATES }) @IsIn(HEALTH_STATES) health!: HealthState;
+
+  @ApiProperty({ type: [PortDto] })
+  @IsArray() @ArrayMaxSize(REPORT_LIMITS.listEntries) @ValidateNested({ each: true }) @Type(() => PortDto)
+  ports!: PortDto[];
+
+  @ApiProperty({ type: [NetworkDto] })
+  @IsArray() @ArrayMaxSize(REPORT_LIMITS.listEntries) @ValidateNested({ each: true }) @Type(() => NetworkDto)
+  networks!: NetworkDto[];
+
+  @ApiProperty({ type: [MountDto] })
+  @IsArray() @ArrayMaxSize(REPORT_LIMITS.listEntries) @ValidateNested({ each: true }) @Type(() => MountDto)
+  mounts!: MountDto[];
+
+  @ApiProperty({ type: [EnvVarDto] })
+  @IsArray() @ArrayMaxSize(REPORT_LIMITS.listEntries) @ValidateNested({ each: true }) @Type(() => EnvVarDto)
+  env!: EnvVarDto[];
+
+  @ApiProperty({ example: "nginx -g 'daemon off;'" }) @IsString() @MaxLength(REPORT_LIMITS.longText) command!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsObject()
+  @IsStringRecord({ maxEntries: REPORT_LIMITS.labels, maxKeyLength: REPORT_LIMITS.text, maxValueLength: REPORT_LIMITS.longText })
+  labels!: Record<string, string>;
+
+  @ApiProperty({ type: ContainerStatsDto, nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ContainerStatsDto)
+  stats!: ContainerStatsDto | null;
+}
+
+export class AgentReportDto implements AgentReport {
+  @ApiProperty({ example: 'proxmox-vm-1', pattern: AGENT_HOST_ID_PATTERN.source })
+  @Matches(AGENT_HOST_ID_PATTERN, { message: 'hostId must be 1-128 letters, digits, dots, dashes or underscores' })
+  hostId!: string;
+
+  @ApiProperty({ example: 'docker01' }) @IsString() @MaxLength(REPORT_LIMITS.shortText) hostname!: string;
+  @ApiProperty({ example: '1' }) @IsString() @MaxLength(32) agentVersion!: string;
+  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) reportedAt!: string;
+
+  @ApiProperty({ type: [AgentContainerDto] })
+  @IsArray()
+  @ArrayMaxSize(REPORT_LIMITS.containers)
+  @ValidateNested({ each: true })
+  @Type(() => AgentContainerDto)
+  containers!: AgentContainerDto[];
+}

@@ -1,0 +1,28 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** The latest report per host (SPEC §3.3); `received_at` is the server's clock. */
+@Entity('docker_agent_reports')
+export class AgentReportEntity {
+  @PrimaryColumn({ name: 'host_id', type: 'varchar', length: 128 })
+  hostId!: string;
+
+  @Column({ type: 'varchar', length: 256 })
+  hostname!: string;
+
+  @Column({ name: 'agent_version', type: 'varchar', length: 32 })
+  agentVersion!: string;
+
+  /** The report's containers as JSON, env already masked. */
+  @Column({ name: 'report_json', type: 'text' })
+  reportJson!: string;
+
+  /** Kept beside the JSON so the host list never has to parse every report. */
+  @Column({ name: 'container_count', type: 'integer' })
+  containerCount!: number;
+
+  @Column({ name: 'reported_at' })
+  reportedAt!: Date;
+
+  @Column({ name: 'received_at' })
+  receivedAt!: Date;
+}

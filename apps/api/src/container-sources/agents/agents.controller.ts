@@ -1,0 +1,66 @@
+import type { AgentContainer } from '@archnest/contracts';
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiPayloadTooLargeResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import { Public } from '../../common/decorators/public.decorator';
+import { AGENT_TOKEN, USER_JWT } from '../../openapi';
+import { AgentContainerParams, AgentHostParams, AgentHostResponse, AgentReportReceiptResponse } from './agent-read.dto';
+import { AgentContainerDto, AgentReportDto } from './agent-report.dto';
+import { AgentReportThrottlerGuard } from './agent-report-throttler.guard';
+import { AgentTokenGuard } from './agent-token.guard';
+import { AgentsService } from './agents.service';
+
+/** Per host id: an agent reports every 30 s; this leaves room for retries and bursts. */
+export const AGENT_REPORTS_PER_MINUTE = 120;
+
+@ApiTags('agents')
+@Controller('agents/docker')
+export class AgentsController {
+  constructor(private readonly agents: AgentsService) {}
+
+  @Public()
+  @UseGuards(AgentTokenGuard, AgentReportThrottlerGuard)
+  @Throttle({ default: { limit: AGENT_REPORTS_PER_MINUTE, ttl: 60_000 } })
+  @Post('report')
+  @HttpCode(200)
+  @ApiBearerAuth(AGENT_TOKEN)
+  @ApiOkResponse({ type: AgentReportReceiptResponse, description: 'Stored as the latest report of the host' })
+  @ApiBadRequestResponse({ description: 'Invalid report; the message names the field' })
+  @ApiUnauthorizedResponse({ description: 'Missing or wrong agent token' })
+  @ApiPayloadTooLargeResponse({ description: 'Report above the ingest body limit' })
+  @ApiTooManyRequestsResponse({ description: 'Too many reports for this host id' })
+  @ApiServiceUnavailableResponse({ description: 'Ingest disabled: ARCHNEST_AGENT_TOKEN unset' })
+  report(@Body() report: AgentReportDto): Promise<AgentReportReceiptResponse> {
+    return this.agents.ingest(report);
+  }
+
+  @Get('hosts')
+  @ApiBearerAuth(USER_JWT)
+  @ApiOkResponse({ type: [AgentHostResponse] })
+  listHosts(): Promise<AgentHostResponse[]> {
+    return this.agents.listAgentHosts();
+  }
+
+  @Get('hosts/:hostId/containers')
+  @ApiBearerAuth(USER_JWT)
+  @ApiOkResponse({ type: [AgentContainerDto], description: 'As reported, env masked' })
+  listContainers(@Param() { hostId }: AgentHostParams): Promise<AgentContainer[]> {
+    return this.agents.listAgentContainers(hostId);
+  }
+
+  @Get('hosts/:hostId/containers/:containerId')
+  @ApiBearerAuth(USER_JWT)
+  @ApiOkResponse({ type: AgentContainerDto })
+  getContainer(@Param() { hostId, containerId }: AgentContainerParams): Promise<AgentContainer> {
+    return this.agents.getAgentContainer(hostId, containerId);
+  }
+}

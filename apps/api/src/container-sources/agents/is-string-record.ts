@@ -1,0 +1,40 @@
+import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+
+export interface StringRecordLimits {
+  maxEntries: number;
+  maxKeyLength: number;
+  maxValueLength: number;
+}
+
+/** A plain object of string values (Docker labels), bounded in size. */
+export function isStringRecord(value: unknown, limits: StringRecordLimits): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return false;
+  }
+  const entries = Object.entries(value);
+  return (
+    entries.length <= limits.maxEntries &&
+    entries.every(
+      ([key, item]) =>
+        key.length <= limits.maxKeyLength &&
+        typeof item === 'string' &&
+        item.length <= limits.maxValueLength,
+    )
+  );
+}
+
+export function IsStringRecord(limits: StringRecordLimits, options?: ValidationOptions) {
+  return (target: object, propertyName: string): void => {
+    registerDecorator({
+      name: 'isStringRecord',
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate: (value: unknown) => isStringRecord(value, limits),
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property ?? 'value'} must be an object of at most ${limits.maxEntries} string values`,
+      },
+    });
+  };
+}
