@@ -8,7 +8,7 @@ const config: Config = {
       preset: 'ts-jest',
       testEnvironment: 'node',
       rootDir: '.',
-      roots: ['<rootDir>/apps/api/src', '<rootDir>/libs'],
+      roots: ['<rootDir>/apps/api/src', '<rootDir>/libs', '<rootDir>/agent'],
       testMatch: ['**/*.spec.ts'],
       moduleNameMapper: { '^@archnest/contracts$': '<rootDir>/libs/contracts/src/index.ts' },
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },

@@ -1,0 +1,209 @@
+import type { AgentReport } from '@archnest/contracts';
+import { ValidationPipe } from '@nestjs/common';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AgentReportDto } from '../../apps/api/src/container-sources/agents/agent-report.dto';
+
+const SCRIPT = resolve(__dirname, '../archnest-docker-agent.sh');
+const FIXTURES = resolve(__dirname, 'fixtures');
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runAgent(args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const result = spawnSync('bash', [SCRIPT, ...args], {
+    env: {
+      PATH: `${FIXTURES}:${process.env.PATH ?? ''}`,
+      ARCHNEST_AGENT_ENV_FILE: '/nonexistent',
+      ARCHNEST_HOST_ID: 'unit-host',
+      ...env,
+    },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function bashFunction(call: string): string {
+  const result = spawnSync('bash', ['-c', `source "${SCRIPT}"; ${call}`], { encoding: 'utf8' });
+  return result.stdout.trim();
+}
+
+describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
+  const report = (): AgentReport => {
+    const run = runAgent(['--dry-run']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    return JSON.parse(run.stdout) as AgentReport;
+  };
+
+  it('builds the report header', () => {
+    const { hostId, agentVersion, reportedAt, containers } = report();
+    expect(hostId).toBe('unit-host');
+    expect(agentVersion).toBe('1');
+    expect(reportedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(containers).toHaveLength(2);
+  });
+
+  it('maps a running container fully', () => {
+    const [web] = report().containers;
+    expect(web).toEqual({
+      id: 'a'.repeat(64),
+      name: 'my.app_1',
+      image: 'nginx:1.27',
+      imageId: `sha256:${'1'.repeat(64)}`,
+      state: 'running',
+      status: 'Up 3 hours',
+      createdAt: '2026-06-20T16:30:00.123456789Z',
+      startedAt: '2026-06-20T16:30:01.5Z',
+      restartCount: 2,
+      restartPolicy: 'unless-stopped',
+      health: 'unhealthy',
+      ports: [
+        { hostIp: '0.0.0.0', hostPort: 8080, containerPort: 80, proto: 'tcp' },
+        { hostIp: '::', hostPort: 8080, containerPort: 80, proto: 'tcp' },
+        { hostIp: null, hostPort: null, containerPort: 443, proto: 'tcp' },
+        { hostIp: '127.0.0.1', hostPort: 5353, containerPort: 53, proto: 'udp' },
+      ],
+      networks: [
+        { name: 'bridge', ip: '172.17.0.2' },
+        { name: 'backend', ip: null },
+      ],
+      mounts: [
+        { type: 'volume', source: 'myapp_data', destination: '/data', rw: true },
+        { type: 'bind', source: '/etc/app', destination: '/config', rw: false },
+      ],
+      env: [
+        { key: 'NODE_ENV', value: 'production' },
+        { key: 'DB_PASSWORD', value: '********' },
+        { key: 'api_key', value: '********' },
+        { key: 'QUOTED', value: 'say "hi" it\'s $HOME' },
+        { key: 'UNICODE', value: 'héllo wörld ✓' },
+        { key: 'EMPTY', value: '' },
+        { key: 'EQUALS', value: 'a=b=c' },
+      ],
+      command: "nginx -g 'daemon off;'",
+      labels: { 'com.docker.compose.project': 'myapp', note: 'quotes " and $dollar' },
+      stats: {
+        cpuPercent: 1.4,
+        memUsage: 20 * 1024 * 1024,
+        memLimit: 512 * 1024 * 1024,
+        netRxBytes: 12_300,
+        netTxBytes: 67_900,
+        blockReadBytes: 1_500_000,
+        blockWriteBytes: 20_500,
+      },
+    });
+  });
+
+  it('produces a report the server accepts as it is', async () => {
+    const pipe = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
+    await expect(pipe.transform(report(), { type: 'body', metatype: AgentReportDto })).resolves.toBeInstanceOf(
+      AgentReportDto,
+    );
+  });
+
+  it('maps a stopped container without ports, networks, mounts, env, labels or stats', () => {
+    const stopped = report().containers[1];
+    expect(stopped).toMatchObject({
+      state: 'exited',
+      status: 'Exited (3) 2 minutes ago',
+      startedAt: null,
+      restartPolicy: 'no',
+      health: 'none',
+      ports: [],
+      networks: [],
+      mounts: [],
+      env: [],
+      labels: {},
+      stats: null,
+      command: 'sh',
+    });
+  });
+
+  it.each([
+    ['0B', 0],
+    ['512B', 512],
+    ['1.2kB', 1200],
+    ['20.5MiB', 21_495_808],
+    ['7.7GiB', 8_267_812_044],
+    ['3KiB', 3072],
+    ['1.5 MB', 1_500_000],
+    ['--', 0],
+  ])('converts %s to %d bytes', (human, bytes) => {
+    expect(Number(bashFunction(`human_to_bytes '${human}'`))).toBe(bytes);
+  });
+
+  it('prints help and exits 0', () => {
+    const run = runAgent(['--help']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('--dry-run');
+  });
+
+  it('refuses an unknown option with exit 2', () => {
+    const run = runAgent(['--bogus']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('unknown option: --bogus');
+  });
+
+  it.each([
+    [{ ARCHNEST_HOST_ID: 'bad host' }, 'ARCHNEST_HOST_ID'],
+    [{ ARCHNEST_URL: 'ftp://x', ARCHNEST_AGENT_TOKEN: 't' }, 'ARCHNEST_URL'],
+    [{ ARCHNEST_URL: 'http://127.0.0.1:9' }, 'ARCHNEST_AGENT_TOKEN'],
+  ])('refuses bad configuration %j with exit 2 naming the variable', (env, name) => {
+    const run = runAgent([], env);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(name);
+  });
+
+  it('exits 3 naming a missing tool', () => {
+    const bin = mkdtempSync(join(tmpdir(), 'archnest-agent-bin-'));
+    try {
+      for (const tool of ['bash', 'curl']) {
+        symlinkSync(spawnSync('which', [tool], { encoding: 'utf8' }).stdout.trim(), join(bin, tool));
+      }
+      symlinkSync(join(FIXTURES, 'docker'), join(bin, 'docker'));
+      const run = runAgent(['--dry-run'], { PATH: bin });
+      expect(run.status).toBe(3);
+      expect(run.stderr).toContain('jq is required');
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 4 with a clear message when the server is unreachable', () => {
+    const run = runAgent([], { ARCHNEST_URL: 'http://127.0.0.1:9', ARCHNEST_AGENT_TOKEN: 'secret-token-value' });
+    expect(run.status).toBe(4);
+    expect(run.stderr).toContain('cannot reach http://127.0.0.1:9/api/agents/docker/report');
+    expect(run.stderr).not.toContain('secret-token-value');
+  });
+
+  it('reads the env file without executing it, and lets the environment win', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archnest-agent-env-'));
+    const marker = join(dir, 'executed');
+    const file = join(dir, 'agent.env');
+    writeFileSync(
+      file,
+      [
+        '# comment',
+        `ARCHNEST_HOST_ID="from-file"`,
+        `ARCHNEST_URL=$(touch ${marker})`,
+        "export ARCHNEST_AGENT_TOKEN='tok'",
+      ].join('\n'),
+    );
+    try {
+      const fromFile = runAgent(['--dry-run', '--env-file', file], { ARCHNEST_HOST_ID: '' });
+      expect((JSON.parse(fromFile.stdout) as AgentReport).hostId).toBe('from-file');
+      const fromEnv = runAgent(['--dry-run', '--env-file', file], { ARCHNEST_HOST_ID: 'from-env' });
+      expect((JSON.parse(fromEnv.stdout) as AgentReport).hostId).toBe('from-env');
+      expect(spawnSync('test', ['-e', marker]).status).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
