@@ -1,0 +1,49 @@
+/**
+ * Runs that died before their teardown (jest killed, Ctrl-C) leave daemons and a temp dir behind;
+ * global-setup.ts reclaims them first. Also runnable by hand:
+ *   npx ts-node apps/api/test/harness/stale-runs.ts
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { teardownInfra } from './global-teardown';
+import { TMP_PREFIX } from './infra';
+import { commandLine, isAlive } from './proc';
+
+interface PreviousRun {
+  tmpDir: string;
+  /** PID of the jest process that created it (owner.pid), 0 if unknown. */
+  ownerPid: number;
+}
+
+function ownerOf(tmpDir: string): number {
+  const file = join(tmpDir, 'owner.pid');
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : 0;
+}
+
+/** Temp dirs of earlier runs (`/tmp/archnest-test-*`). */
+export function previousRuns(): PreviousRun[] {
+  const parent = dirname(TMP_PREFIX);
+  const prefix = TMP_PREFIX.slice(parent.length + 1);
+  return readdirSync(parent)
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => join(parent, name))
+    .map((tmpDir) => ({ tmpDir, ownerPid: ownerOf(tmpDir) }));
+}
+
+/** Tears down every earlier run whose jest process is gone; refuses to run beside a live one. */
+export async function reclaimPreviousRuns(): Promise<void> {
+  for (const { tmpDir, ownerPid } of previousRuns()) {
+    if (ownerPid > 0 && isAlive(ownerPid) && commandLine(ownerPid).includes('jest')) {
+      throw new Error(`another integration run (PID ${ownerPid}) owns ${tmpDir}; one at a time`);
+    }
+    console.log(`[harness] cleaning up an earlier run left in ${tmpDir}`);
+    await teardownInfra(tmpDir);
+  }
+}
+
+if (require.main === module) {
+  reclaimPreviousRuns().catch((err: Error) => {
+    console.error(err.message);
+    process.exitCode = 1;
+  });
+}
