@@ -26,7 +26,10 @@ describe('auth', () => {
       expect(me.body).toMatchObject({ username: 'admin', role: 'admin' });
 
       expect((await http.get('/api/auth/setup')).body).toEqual({ needsSetup: false });
-      const again = await http.post('/api/auth/setup', { username: 'other', password: 'password-2' });
+      const again = await http.post('/api/auth/setup', {
+        username: 'other',
+        password: 'password-2',
+      });
       expect(again.status).toBe(409);
     });
 
@@ -71,7 +74,9 @@ describe('auth', () => {
     it('answers 429 after repeated failed logins, for that client and name only', async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) {
-        statuses.push((await http.post('/api/auth/login', { ...ADMIN, password: `bad-${i}` })).status);
+        statuses.push(
+          (await http.post('/api/auth/login', { ...ADMIN, password: `bad-${i}` })).status,
+        );
       }
       expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
       expect(statuses.slice(10)).toEqual([429, 429]);
@@ -90,27 +95,38 @@ describe('auth', () => {
     });
 
     it('accepts a valid HS256 token signed with the server secret', async () => {
-      const token = sign(payload(), testApp.config.jwtSecret, { algorithm: 'HS256', expiresIn: 60 });
+      const token = sign(payload(), testApp.config.jwtSecret, {
+        algorithm: 'HS256',
+        expiresIn: 60,
+      });
       expect((await http.as(token).get('/api/auth/me')).status).toBe(200);
     });
 
     it.each([
       ['no token', (): string | undefined => undefined],
       ['garbage', () => 'not.a.jwt'],
-      ['an expired token', () =>
-        sign({ ...payload(), exp: Math.floor(Date.now() / 1000) - 10 }, testApp.config.jwtSecret)],
+      [
+        'an expired token',
+        () =>
+          sign({ ...payload(), exp: Math.floor(Date.now() / 1000) - 10 }, testApp.config.jwtSecret),
+      ],
       ['another secret', () => sign(payload(), 'x'.repeat(40), { expiresIn: 60 })],
-      ['HS512 with the right secret', () =>
-        sign(payload(), testApp.config.jwtSecret, { algorithm: 'HS512', expiresIn: 60 })],
+      [
+        'HS512 with the right secret',
+        () => sign(payload(), testApp.config.jwtSecret, { algorithm: 'HS512', expiresIn: 60 }),
+      ],
       ['alg none', () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(payload())}.`],
-      ['a tampered role', () => {
-        const [header, , signature] = sign(
-          { ...payload(), role: 'member' },
-          testApp.config.jwtSecret,
-          { expiresIn: 60 },
-        ).split('.');
-        return `${header}.${base64url(payload())}.${signature}`;
-      }],
+      [
+        'a tampered role',
+        () => {
+          const [header, , signature] = sign(
+            { ...payload(), role: 'member' },
+            testApp.config.jwtSecret,
+            { expiresIn: 60 },
+          ).split('.');
+          return `${header}.${base64url(payload())}.${signature}`;
+        },
+      ],
     ])('refuses %s with 401', async (_name, token) => {
       expect((await http.as(token()).get('/api/auth/me')).status).toBe(401);
     });

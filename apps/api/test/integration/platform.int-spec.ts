@@ -9,7 +9,10 @@ import { startTestApp, TestApp } from '../support/test-app';
 interface OpenApiDocument {
   openapi: string;
   paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
-  components: { securitySchemes: Record<string, { type: string; scheme: string }>; schemas: Record<string, unknown> };
+  components: {
+    securitySchemes: Record<string, { type: string; scheme: string }>;
+    schemas: Record<string, unknown>;
+  };
 }
 
 describe('platform', () => {
@@ -30,7 +33,9 @@ describe('platform', () => {
   });
 
   it('reports health publicly, naming the database it really uses', async () => {
-    const health = await http.get<{ status: string; database: { type: string; ok: boolean } }>('/api/health');
+    const health = await http.get<{ status: string; database: { type: string; ok: boolean } }>(
+      '/api/health',
+    );
     expect(health.status).toBe(200);
     expect(health.body.status).toBe('ok');
     expect(health.body.database).toEqual({ type: testDatabaseKind(), ok: true });
@@ -38,7 +43,7 @@ describe('platform', () => {
 
   it('created the schema through migrations', async () => {
     const dataSource = testApp.app.get(DataSource);
-    const applied = (await dataSource.query('SELECT name FROM migrations')) as { name: string }[];
+    const applied = await dataSource.query<{ name: string }[]>('SELECT name FROM migrations');
     expect(applied.map((m) => m.name)).toContain('InitialSchema1764259200000');
     expect(await dataSource.showMigrations()).toBe(false);
   });
@@ -48,7 +53,7 @@ describe('platform', () => {
       return expect(testApp.config.database.type).toBe('postgres');
     }
     const dataSource = testApp.app.get(DataSource);
-    const [mode] = (await dataSource.query('PRAGMA journal_mode')) as { journal_mode: string }[];
+    const [mode] = await dataSource.query<{ journal_mode: string }[]>('PRAGMA journal_mode');
     expect(mode?.journal_mode).toBe('wal');
   });
 
@@ -67,9 +72,24 @@ describe('platform', () => {
   it('publishes OpenAPI 3 with both security schemes and the DTO schemas', async () => {
     const doc = (await http.get<OpenApiDocument>('/api/docs-json')).body;
     expect(doc.openapi).toMatch(/^3\./);
-    expect(doc.components.securitySchemes['user-jwt']).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(doc.components.securitySchemes['agent-token']).toMatchObject({ type: 'http', scheme: 'bearer' });
-    for (const schema of ['LoginDto', 'SetupDto', 'CreateUserDto', 'UpdateUserDto', 'UserResponse', 'AuditPageResponse', 'ContainerHostResponse', 'HealthResponse']) {
+    expect(doc.components.securitySchemes['user-jwt']).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+    expect(doc.components.securitySchemes['agent-token']).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+    for (const schema of [
+      'LoginDto',
+      'SetupDto',
+      'CreateUserDto',
+      'UpdateUserDto',
+      'UserResponse',
+      'AuditPageResponse',
+      'ContainerHostResponse',
+      'HealthResponse',
+    ]) {
       expect(doc.components.schemas).toHaveProperty(schema);
     }
     expect(doc.paths['/api/users']?.get?.security).toEqual([{ 'user-jwt': [] }]);
@@ -105,7 +125,10 @@ describe('platform', () => {
   });
 
   it('answers bodies over the limit with 413', async () => {
-    const reply = await http.post('/api/auth/login', { username: 'x', password: 'p'.repeat(1_100_000) });
+    const reply = await http.post('/api/auth/login', {
+      username: 'x',
+      password: 'p'.repeat(1_100_000),
+    });
     expect(reply.status).toBe(413);
   });
 
@@ -124,7 +147,10 @@ describe('platform', () => {
   });
 
   it('lists no container hosts until a source exists', async () => {
-    const login = await http.post<{ accessToken: string }>('/api/auth/login', { username: 'admin', password: 'admin-password-1' });
+    const login = await http.post<{ accessToken: string }>('/api/auth/login', {
+      username: 'admin',
+      password: 'admin-password-1',
+    });
     const hosts = await http.as(login.body.accessToken).get('/api/containers/hosts');
     expect(hosts.status).toBe(200);
     expect(hosts.body).toEqual([]);

@@ -31,7 +31,10 @@ describe('users and roles', () => {
       password: 'bobs-new-password',
     });
     expect(updated.body.role).toBe('admin');
-    expect((await http.post('/api/auth/login', { username: 'bob', password: 'bobs-new-password' })).status).toBe(200);
+    expect(
+      (await http.post('/api/auth/login', { username: 'bob', password: 'bobs-new-password' }))
+        .status,
+    ).toBe(200);
 
     expect((await admin.delete(`/api/users/${created.body.id}`)).status).toBe(204);
     const users = await admin.get<User[]>('/api/users');
@@ -39,7 +42,11 @@ describe('users and roles', () => {
 
     const audit = await admin.get<Page<AuditEntry>>('/api/audit');
     const actions = audit.body.items.map((e) => `${e.action} ${e.target}`);
-    expect(actions.slice(0, 3)).toEqual(['user.delete user:bob', 'user.update user:bob', 'user.create user:bob']);
+    expect(actions.slice(0, 3)).toEqual([
+      'user.delete user:bob',
+      'user.update user:bob',
+      'user.create user:bob',
+    ]);
     expect(audit.text).not.toMatch(/bobs-(new-)?password/);
     expect(audit.body.items.every((e) => e.actor === 'admin')).toBe(true);
   });
@@ -96,7 +103,11 @@ describe('users and roles', () => {
 
   it('pages the audit log newest first', async () => {
     for (const name of ['u1', 'u2', 'u3']) {
-      await admin.post('/api/users', { username: `${name}x`, password: 'password-123', role: 'member' });
+      await admin.post('/api/users', {
+        username: `${name}x`,
+        password: 'password-123',
+        role: 'member',
+      });
     }
     const page = await admin.get<Page<AuditEntry>>('/api/audit?page=1&pageSize=2');
     expect(page.body.items.map((e) => e.target)).toEqual(['user:u3x', 'user:u2x']);
