@@ -23,7 +23,13 @@ function freePort() {
 
 async function startApi(port, dataDir) {
   const child = spawn(process.execPath, [join(root, 'dist/apps/api/main.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ARCHNEST_DATA_DIR: dataDir, ARCHNEST_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ARCHNEST_DATA_DIR: dataDir,
+      ARCHNEST_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 100; i++) {
@@ -69,7 +75,10 @@ try {
   const auth = { authorization: `Bearer ${accessToken}` };
   console.log(`ArchNest API benchmark (SQLite, concurrency 32, 5 s each, Node ${process.version})`);
   await measure('GET /api/health (public, DB ping)', { url: `${base}/api/health` });
-  await measure('GET /api/auth/me (JWT + user lookup)', { url: `${base}/api/auth/me`, headers: auth });
+  await measure('GET /api/auth/me (JWT + user lookup)', {
+    url: `${base}/api/auth/me`,
+    headers: auth,
+  });
   await measure('GET /api/audit (JWT, admin, paged)', { url: `${base}/api/audit`, headers: auth });
   console.log(`API RSS after load: ${rssMb(api.pid)} MB`);
 } finally {

@@ -10,17 +10,35 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}.test-output`;
 
 const suites = [
-  { name: 'unit', report: `${out}/unit.json`, command: ['npx', 'jest', '--json', `--outputFile=${out}/unit.json`] },
-  { name: 'web', report: `${out}/web.json`, command: ['npx', 'ng', 'test', 'web', '--watch=false'] },
+  {
+    name: 'unit',
+    report: `${out}/unit.json`,
+    command: ['npx', 'jest', '--json', `--outputFile=${out}/unit.json`],
+  },
+  {
+    name: 'web',
+    report: `${out}/web.json`,
+    command: ['npx', 'ng', 'test', 'web', '--watch=false'],
+  },
   {
     name: 'integration',
     report: `${out}/integration.json`,
-    command: ['npx', 'jest', '-c', 'jest.integration.config.ts', '--json', `--outputFile=${out}/integration.json`],
+    command: [
+      'npx',
+      'jest',
+      '-c',
+      'jest.integration.config.ts',
+      '--json',
+      `--outputFile=${out}/integration.json`,
+    ],
   },
 ];
 
 function ensureBuilt() {
-  if (!existsSync(`${root}dist/apps/api/main.js`) || !existsSync(`${root}dist/apps/web/browser/index.html`)) {
+  if (
+    !existsSync(`${root}dist/apps/api/main.js`) ||
+    !existsSync(`${root}dist/apps/web/browser/index.html`)
+  ) {
     run(['npm', 'run', 'build']);
   }
 }

@@ -102,10 +102,14 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
   });
 
   it('produces a report the server accepts as it is', async () => {
-    const pipe = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
-    await expect(pipe.transform(report(), { type: 'body', metatype: AgentReportDto })).resolves.toBeInstanceOf(
-      AgentReportDto,
-    );
+    const pipe = new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+    });
+    await expect(
+      pipe.transform(report(), { type: 'body', metatype: AgentReportDto }),
+    ).resolves.toBeInstanceOf(AgentReportDto);
   });
 
   it('maps a stopped container without ports, networks, mounts, env, labels or stats', () => {
@@ -165,7 +169,10 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
     const bin = mkdtempSync(join(tmpdir(), 'archnest-agent-bin-'));
     try {
       for (const tool of ['bash', 'curl']) {
-        symlinkSync(spawnSync('which', [tool], { encoding: 'utf8' }).stdout.trim(), join(bin, tool));
+        symlinkSync(
+          spawnSync('which', [tool], { encoding: 'utf8' }).stdout.trim(),
+          join(bin, tool),
+        );
       }
       symlinkSync(join(FIXTURES, 'docker'), join(bin, 'docker'));
       const run = runAgent(['--dry-run'], { PATH: bin });
@@ -177,7 +184,10 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
   });
 
   it('exits 4 with a clear message when the server is unreachable', () => {
-    const run = runAgent([], { ARCHNEST_URL: 'http://127.0.0.1:9', ARCHNEST_AGENT_TOKEN: 'secret-token-value' });
+    const run = runAgent([], {
+      ARCHNEST_URL: 'http://127.0.0.1:9',
+      ARCHNEST_AGENT_TOKEN: 'secret-token-value',
+    });
     expect(run.status).toBe(4);
     expect(run.stderr).toContain('cannot reach http://127.0.0.1:9/api/agents/docker/report');
     expect(run.stderr).not.toContain('secret-token-value');

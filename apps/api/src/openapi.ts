@@ -17,7 +17,11 @@ export function setupOpenApi(app: INestApplication, version: string): void {
       USER_JWT,
     )
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'ARCHNEST_AGENT_TOKEN, for agent ingest only' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'ARCHNEST_AGENT_TOKEN, for agent ingest only',
+      },
       AGENT_TOKEN,
     )
     .build();

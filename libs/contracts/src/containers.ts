@@ -96,5 +96,12 @@ export interface ContainerDetail extends ContainerSummary {
   entrypoint: string | null;
 }
 
-export const CONTAINER_ACTIONS = ['start', 'stop', 'restart', 'pause', 'unpause', 'remove'] as const;
+export const CONTAINER_ACTIONS = [
+  'start',
+  'stop',
+  'restart',
+  'pause',
+  'unpause',
+  'remove',
+] as const;
 export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];

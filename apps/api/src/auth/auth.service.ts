@@ -57,7 +57,11 @@ export class AuthService implements OnApplicationBootstrap {
     if (!user) {
       throw new AppError(ErrorCode.Unauthorized, 'This account no longer exists');
     }
-    return { ...auth, createdAt: user.createdAt.toISOString(), updatedAt: user.updatedAt.toISOString() };
+    return {
+      ...auth,
+      createdAt: user.createdAt.toISOString(),
+      updatedAt: user.updatedAt.toISOString(),
+    };
   }
 
   private async createFirstAdmin(dto: SetupDto, via: string): Promise<AccessTokenResponse> {

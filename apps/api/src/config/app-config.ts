@@ -2,9 +2,7 @@ import { resolve } from 'node:path';
 import { parseEnvironment } from './environment';
 import { loadOrCreateSecrets } from './secrets';
 
-export type DatabaseConfig =
-  | { type: 'sqlite'; path: string }
-  | { type: 'postgres'; url: string };
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
 
 /** The typed configuration every module reads; built once at boot. */
 export interface AppConfig {

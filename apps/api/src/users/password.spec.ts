@@ -8,7 +8,10 @@ describe('password hashing', () => {
   });
 
   it('stores scrypt parameters and a random salt, never the password', async () => {
-    const [first, second] = await Promise.all([hashPassword('s3cret-pw'), hashPassword('s3cret-pw')]);
+    const [first, second] = await Promise.all([
+      hashPassword('s3cret-pw'),
+      hashPassword('s3cret-pw'),
+    ]);
     expect(first).toMatch(/^scrypt\$16384\$8\$1\$/);
     expect(first).not.toContain('s3cret-pw');
     expect(first).not.toBe(second);

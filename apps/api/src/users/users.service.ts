@@ -27,7 +27,10 @@ export class UsersService {
   /** The user whose password matches, or null; takes the same time for unknown users. */
   async verifyCredentials(username: string, password: string): Promise<UserEntity | null> {
     const user = await this.users.findOneBy({ username });
-    const matches = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+    const matches = await verifyPassword(
+      password,
+      user?.passwordHash ?? (await DUMMY_HASH_PROMISE),
+    );
     return user && matches ? user : null;
   }
 

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import type { Browser, Page } from 'playwright-core';
 import { startApiProcess, type ApiProcess } from '../support/api-process';
 import { collectPageErrors, launchChromium } from '../support/browser';
@@ -20,7 +21,10 @@ async function signOut(page: Page): Promise<void> {
 }
 
 function navLinks(page: Page): Promise<string[]> {
-  return page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link').allInnerTexts();
+  return page
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('link')
+    .allInnerTexts();
 }
 
 /** The built console in headless Chromium against the real API process (SQLite). */

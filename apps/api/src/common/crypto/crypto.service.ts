@@ -26,7 +26,11 @@ export class CryptoService {
     if (version !== VERSION || !iv || !tag || ciphertext === undefined) {
       throw new Error('Not a sealed value');
     }
-    const decipher = createDecipheriv(ALGORITHM, this.config.secretKey, Buffer.from(iv, 'base64url'));
+    const decipher = createDecipheriv(
+      ALGORITHM,
+      this.config.secretKey,
+      Buffer.from(iv, 'base64url'),
+    );
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([
       decipher.update(Buffer.from(ciphertext, 'base64url')),

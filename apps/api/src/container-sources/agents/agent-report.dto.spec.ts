@@ -1,4 +1,3 @@
-import type { AgentContainer } from '@archnest/contracts';
 import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
 import { agentContainer, agentReport } from '../../../test/support/agent-report-fixture';
 import { AgentReportDto } from './agent-report.dto';
@@ -22,7 +21,15 @@ describe('AgentReportDto', () => {
   });
 
   it('accepts containers without ports, networks, mounts or stats', async () => {
-    const bare = agentContainer({ ports: [], networks: [], mounts: [], env: [], labels: {}, stats: null, startedAt: null });
+    const bare = agentContainer({
+      ports: [],
+      networks: [],
+      mounts: [],
+      env: [],
+      labels: {},
+      stats: null,
+      startedAt: null,
+    });
     await expect(messagesFor(agentReport({ containers: [bare] }))).resolves.toEqual([]);
   });
 
@@ -44,13 +51,21 @@ describe('AgentReportDto', () => {
     ['containers.0.id', { id: 'short' }],
     ['containers.0.name', { name: '-rm -rf' }],
     ['containers.0.createdAt', { createdAt: 'not a date' }],
-    ['containers.0.ports.0.hostPort', { ports: [{ hostIp: null, hostPort: 70000, containerPort: 80, proto: 'tcp' }] }],
-    ['containers.0.ports.0.proto', { ports: [{ hostIp: null, hostPort: 1, containerPort: 80, proto: 'icmp' }] }],
+    [
+      'containers.0.ports.0.hostPort',
+      { ports: [{ hostIp: null, hostPort: 70000, containerPort: 80, proto: 'tcp' }] },
+    ],
+    [
+      'containers.0.ports.0.proto',
+      { ports: [{ hostIp: null, hostPort: 1, containerPort: 80, proto: 'icmp' }] },
+    ],
     ['containers.0.env.0.value', { env: [{ key: 'A', value: 'x'.repeat(20_000) }] }],
     ['containers.0.labels', { labels: { a: 1 } as unknown as Record<string, string> }],
     ['containers.0.stats.memUsage', { stats: { ...agentContainer().stats!, memUsage: -5 } }],
   ])('names %s for a bad container field', async (field, change: object) => {
-    const messages = await messagesFor(agentReport({ containers: [{ ...agentContainer(), ...change } as AgentContainer] }));
+    const messages = await messagesFor(
+      agentReport({ containers: [{ ...agentContainer(), ...change }] }),
+    );
     expect(messages.join('\n')).toContain(field);
   });
 

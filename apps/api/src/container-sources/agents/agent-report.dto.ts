@@ -124,7 +124,9 @@ export class EnvVarDto implements EnvVar {
 }
 
 export class ContainerStatsDto implements AgentContainerStats {
-  @ApiProperty({ example: 1.4 }) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0)
+  @ApiProperty({ example: 1.4 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
   cpuPercent!: number;
 
   @ApiProperty({ example: 20971520 }) @IsInt() @Min(0) memUsage!: number;
@@ -141,17 +143,25 @@ export class AgentContainerDto implements AgentContainer {
   id!: string;
 
   @ApiProperty({ example: 'myapp' })
-  @Matches(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/, { message: 'name must follow Docker container name rules' })
+  @Matches(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/, {
+    message: 'name must follow Docker container name rules',
+  })
   name!: string;
 
   @ApiProperty({ example: 'nginx:1.27' }) @IsString() @MaxLength(REPORT_LIMITS.text) image!: string;
-  @ApiProperty({ example: 'sha256:…' }) @IsString() @MaxLength(REPORT_LIMITS.shortText) imageId!: string;
+  @ApiProperty({ example: 'sha256:…' })
+  @IsString()
+  @MaxLength(REPORT_LIMITS.shortText)
+  imageId!: string;
 
   @ApiProperty({ enum: AGENT_CONTAINER_STATES })
   @IsIn(AGENT_CONTAINER_STATES)
   state!: ContainerState;
 
-  @ApiProperty({ example: 'Up 3 hours' }) @IsString() @MaxLength(REPORT_LIMITS.shortText) status!: string;
+  @ApiProperty({ example: 'Up 3 hours' })
+  @IsString()
+  @MaxLength(REPORT_LIMITS.shortText)
+  status!: string;
   @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) createdAt!: string;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
@@ -164,26 +174,45 @@ export class AgentContainerDto implements AgentContainer {
   @ApiProperty({ enum: HEALTH_STATES }) @IsIn(HEALTH_STATES) health!: HealthState;
 
   @ApiProperty({ type: [PortDto] })
-  @IsArray() @ArrayMaxSize(REPORT_LIMITS.listEntries) @ValidateNested({ each: true }) @Type(() => PortDto)
+  @IsArray()
+  @ArrayMaxSize(REPORT_LIMITS.listEntries)
+  @ValidateNested({ each: true })
+  @Type(() => PortDto)
   ports!: PortDto[];
 
   @ApiProperty({ type: [NetworkDto] })
-  @IsArray() @ArrayMaxSize(REPORT_LIMITS.listEntries) @ValidateNested({ each: true }) @Type(() => NetworkDto)
+  @IsArray()
+  @ArrayMaxSize(REPORT_LIMITS.listEntries)
+  @ValidateNested({ each: true })
+  @Type(() => NetworkDto)
   networks!: NetworkDto[];
 
   @ApiProperty({ type: [MountDto] })
-  @IsArray() @ArrayMaxSize(REPORT_LIMITS.listEntries) @ValidateNested({ each: true }) @Type(() => MountDto)
+  @IsArray()
+  @ArrayMaxSize(REPORT_LIMITS.listEntries)
+  @ValidateNested({ each: true })
+  @Type(() => MountDto)
   mounts!: MountDto[];
 
   @ApiProperty({ type: [EnvVarDto] })
-  @IsArray() @ArrayMaxSize(REPORT_LIMITS.listEntries) @ValidateNested({ each: true }) @Type(() => EnvVarDto)
+  @IsArray()
+  @ArrayMaxSize(REPORT_LIMITS.listEntries)
+  @ValidateNested({ each: true })
+  @Type(() => EnvVarDto)
   env!: EnvVarDto[];
 
-  @ApiProperty({ example: "nginx -g 'daemon off;'" }) @IsString() @MaxLength(REPORT_LIMITS.longText) command!: string;
+  @ApiProperty({ example: "nginx -g 'daemon off;'" })
+  @IsString()
+  @MaxLength(REPORT_LIMITS.longText)
+  command!: string;
 
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
   @IsObject()
-  @IsStringRecord({ maxEntries: REPORT_LIMITS.labels, maxKeyLength: REPORT_LIMITS.text, maxValueLength: REPORT_LIMITS.longText })
+  @IsStringRecord({
+    maxEntries: REPORT_LIMITS.labels,
+    maxKeyLength: REPORT_LIMITS.text,
+    maxValueLength: REPORT_LIMITS.longText,
+  })
   labels!: Record<string, string>;
 
   @ApiProperty({ type: ContainerStatsDto, nullable: true })
@@ -195,10 +224,15 @@ export class AgentContainerDto implements AgentContainer {
 
 export class AgentReportDto implements AgentReport {
   @ApiProperty({ example: 'proxmox-vm-1', pattern: AGENT_HOST_ID_PATTERN.source })
-  @Matches(AGENT_HOST_ID_PATTERN, { message: 'hostId must be 1-128 letters, digits, dots, dashes or underscores' })
+  @Matches(AGENT_HOST_ID_PATTERN, {
+    message: 'hostId must be 1-128 letters, digits, dots, dashes or underscores',
+  })
   hostId!: string;
 
-  @ApiProperty({ example: 'docker01' }) @IsString() @MaxLength(REPORT_LIMITS.shortText) hostname!: string;
+  @ApiProperty({ example: 'docker01' })
+  @IsString()
+  @MaxLength(REPORT_LIMITS.shortText)
+  hostname!: string;
   @ApiProperty({ example: '1' }) @IsString() @MaxLength(32) agentVersion!: string;
   @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) reportedAt!: string;
 

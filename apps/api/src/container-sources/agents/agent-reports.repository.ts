@@ -14,7 +14,10 @@ export class AgentReportsRepository {
 
   /** One atomic INSERT … ON CONFLICT (host_id) DO UPDATE: never two rows, never a torn row. */
   async upsert(report: AgentReportEntity): Promise<void> {
-    await this.reports.upsert(report, { conflictPaths: ['hostId'], skipUpdateIfNoValuesChanged: false });
+    await this.reports.upsert(report, {
+      conflictPaths: ['hostId'],
+      skipUpdateIfNoValuesChanged: false,
+    });
   }
 
   listHosts(): Promise<AgentHostRow[]> {

@@ -1,4 +1,8 @@
-import { ExecutionContext, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import {
+  ExecutionContext,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { AgentTokenGuard, bearerToken, tokensMatch } from './agent-token.guard';
 
 const TOKEN = 'agent-token-0123456789abcdef';

@@ -13,7 +13,12 @@ import {
 import { Throttle } from '@nestjs/throttler';
 import { Public } from '../../common/decorators/public.decorator';
 import { AGENT_TOKEN, USER_JWT } from '../../openapi';
-import { AgentContainerParams, AgentHostParams, AgentHostResponse, AgentReportReceiptResponse } from './agent-read.dto';
+import {
+  AgentContainerParams,
+  AgentHostParams,
+  AgentHostResponse,
+  AgentReportReceiptResponse,
+} from './agent-read.dto';
 import { AgentContainerDto, AgentReportDto } from './agent-report.dto';
 import { AgentReportThrottlerGuard } from './agent-report-throttler.guard';
 import { AgentTokenGuard } from './agent-token.guard';
@@ -33,7 +38,10 @@ export class AgentsController {
   @Post('report')
   @HttpCode(200)
   @ApiBearerAuth(AGENT_TOKEN)
-  @ApiOkResponse({ type: AgentReportReceiptResponse, description: 'Stored as the latest report of the host' })
+  @ApiOkResponse({
+    type: AgentReportReceiptResponse,
+    description: 'Stored as the latest report of the host',
+  })
   @ApiBadRequestResponse({ description: 'Invalid report; the message names the field' })
   @ApiUnauthorizedResponse({ description: 'Missing or wrong agent token' })
   @ApiPayloadTooLargeResponse({ description: 'Report above the ingest body limit' })

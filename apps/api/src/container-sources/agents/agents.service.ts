@@ -16,7 +16,12 @@ import { AgentReportDto } from './agent-report.dto';
 import { AgentReportEntity } from './agent-report.entity';
 import { AgentReportsRepository } from './agent-reports.repository';
 import { isStale } from './staleness';
-import { findContainer, maskedContainer, toContainerDetail, toContainerSummary } from './to-container';
+import {
+  findContainer,
+  maskedContainer,
+  toContainerDetail,
+  toContainerSummary,
+} from './to-container';
 
 /**
  * The push-agent source: stores the latest report per host and serves it back. Monitoring only:
@@ -52,7 +57,11 @@ export class AgentsService implements ContainerSource, OnModuleInit {
       receivedAt,
     };
     await this.reports.upsert(entity);
-    return { hostId: report.hostId, receivedAt: receivedAt.toISOString(), containerCount: containers.length };
+    return {
+      hostId: report.hostId,
+      receivedAt: receivedAt.toISOString(),
+      containerCount: containers.length,
+    };
   }
 
   async listAgentHosts(): Promise<AgentHost[]> {
@@ -81,7 +90,10 @@ export class AgentsService implements ContainerSource, OnModuleInit {
   async getAgentContainer(hostId: string, ref: string): Promise<AgentContainer> {
     const container = findContainer(await this.listAgentContainers(hostId), ref);
     if (!container) {
-      throw new AppError(ErrorCode.NotFound, `Container ${ref} not reported by agent host ${hostId}`);
+      throw new AppError(
+        ErrorCode.NotFound,
+        `Container ${ref} not reported by agent host ${hostId}`,
+      );
     }
     return container;
   }
