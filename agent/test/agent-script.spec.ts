@@ -1,6 +1,8 @@
 import type { AgentReport } from '@archnest/contracts';
 import { ValidationPipe } from '@nestjs/common';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -215,5 +217,73 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('answers from the server', () => {
+    let server: Server;
+    let url: string;
+    const received: { authorization?: string; body: string }[] = [];
+
+    beforeAll(async () => {
+      server = createServer((request, response) => {
+        let body = '';
+        request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        request.on('end', () => {
+          received.push({ authorization: request.headers.authorization, body });
+          const status = Number(
+            /^Bearer status-(\d{3})$/.exec(request.headers.authorization ?? '')?.[1] ?? 500,
+          );
+          response.writeHead(status, { 'content-type': 'application/json' });
+          response.end(
+            JSON.stringify({ statusCode: status, message: ['containers.0.state is wrong'] }),
+          );
+        });
+      });
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+    function send(status: number): Promise<Run> {
+      return new Promise((done) => {
+        execFile(
+          'bash',
+          [SCRIPT],
+          {
+            env: {
+              PATH: `${FIXTURES}:${process.env.PATH ?? ''}`,
+              ARCHNEST_AGENT_ENV_FILE: '/nonexistent',
+              ARCHNEST_HOST_ID: 'unit-host',
+              ARCHNEST_URL: `${url}/`,
+              ARCHNEST_AGENT_TOKEN: `status-${status}`,
+            },
+          },
+          (error, stdout, stderr) =>
+            done({ status: error ? Number(error.code) : 0, stdout, stderr }),
+        );
+      });
+    }
+
+    it('posts the report with the bearer token and says what it sent', async () => {
+      const run = await send(200);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('reported 2 containers for unit-host');
+      const last = received[received.length - 1];
+      expect(last?.authorization).toBe('Bearer status-200');
+      expect((JSON.parse(last?.body ?? '{}') as AgentReport).containers).toHaveLength(2);
+    });
+
+    it.each([
+      [400, 'rejected the report (400): containers.0.state is wrong'],
+      [401, 'refused the agent token (401)'],
+      [413, 'too large for the server (413)'],
+      [429, 'rate-limiting this host (429)'],
+      [503, 'ingest is disabled on the server (503)'],
+      [500, 'server answered HTTP 500'],
+    ])('exits 5 with a clear message on %d', async (status, message) => {
+      const run = await send(status);
+      expect(run.status).toBe(5);
+      expect(run.stderr).toContain(message);
+    });
   });
 });

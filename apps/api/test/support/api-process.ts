@@ -9,6 +9,8 @@ const API_MAIN = join(ROOT, 'dist/apps/api/main.js');
 
 export interface ApiProcess {
   baseUrl: string;
+  /** The data dir in use (ARCHNEST_DATA_DIR). */
+  dataDir: string;
   /** Everything the process wrote, for assertions about logs. */
   output(): string;
   stop(): Promise<void>;
@@ -49,6 +51,7 @@ export async function startApiProcess(env: NodeJS.ProcessEnv = {}): Promise<ApiP
   await waitForHealth(baseUrl, child, () => output);
   return {
     baseUrl,
+    dataDir: env.ARCHNEST_DATA_DIR ?? dataDir,
     output: () => output,
     async stop() {
       await stopChild(child);

@@ -44,12 +44,12 @@ export async function startTestApp(
   };
 }
 
-interface TestDatabase {
+export interface TestDatabase {
   url: string;
   drop(): Promise<void>;
 }
 
-async function createPostgresDatabase(): Promise<TestDatabase> {
+export async function createPostgresDatabase(): Promise<TestDatabase> {
   const { postgres } = loadInfra();
   const name = `archnest_${randomBytes(6).toString('hex')}`;
   await adminQuery(postgres.url, `CREATE DATABASE ${name}`);
