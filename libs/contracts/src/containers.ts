@@ -105,3 +105,20 @@ export const CONTAINER_ACTIONS = [
   'remove',
 ] as const;
 export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
+
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  /** RFC 3339 timestamp from the engine, when the source provides one. */
+  timestamp: string | null;
+  text: string;
+}
+
+export interface ContainerLogs {
+  lines: LogLine[];
+  /** True when the output was cut at the source's size cap. */
+  truncated: boolean;
+}
+
+/** Log tail bounds every source honours. */
+export const LOG_TAIL_DEFAULT = 200;
+export const LOG_TAIL_MAX = 5000;

@@ -1,0 +1,110 @@
+// Agent ingest: 50-container reports from 1,000 host ids at concurrency 32, against a bare
+// Fastify endpoint that only parses the same JSON, in the same run.
+// Targets: >= 1,000 reports/s, >= 30 % of the bare rate, p99 <= 50 ms, RSS <= 150 MB.
+import { join } from 'node:path';
+import { measure, root, rssMb, startApi, startServer } from './harness.mjs';
+
+const HOSTS = 1000;
+const REPORTS = 10_000;
+const TOKEN = 'bench-agent-token-0123456789';
+
+function container(i) {
+  const id = i.toString(16).padStart(64, 'c');
+  return {
+    id,
+    name: `app-${i}`,
+    image: 'nginx:1.27',
+    imageId: `sha256:${'d'.repeat(64)}`,
+    state: 'running',
+    status: 'Up 3 hours',
+    createdAt: '2026-06-20T16:30:00Z',
+    startedAt: '2026-06-20T16:30:01Z',
+    restartCount: 0,
+    restartPolicy: 'unless-stopped',
+    health: 'healthy',
+    ports: [{ hostIp: '0.0.0.0', hostPort: 8000 + i, containerPort: 80, proto: 'tcp' }],
+    networks: [{ name: 'bridge', ip: `172.17.0.${i + 2}` }],
+    mounts: [{ type: 'volume', source: `data_${i}`, destination: '/data', rw: true }],
+    env: [
+      { key: 'NODE_ENV', value: 'production' },
+      { key: 'DB_PASSWORD', value: '********' },
+      { key: 'PATH', value: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+    ],
+    command: "nginx -g 'daemon off;'",
+    labels: { 'com.docker.compose.project': 'myapp', 'com.docker.compose.service': `svc${i}` },
+    stats: {
+      cpuPercent: 1.4,
+      memUsage: 20971520,
+      memLimit: 536870912,
+      netRxBytes: 12345,
+      netTxBytes: 67890,
+      blockReadBytes: 0,
+      blockWriteBytes: 0,
+    },
+  };
+}
+
+function reportBodies() {
+  const containers = Array.from({ length: 50 }, (_, i) => container(i));
+  return Array.from({ length: HOSTS }, (_, h) =>
+    JSON.stringify({
+      hostId: `bench-host-${h}`,
+      hostname: `docker${h}`,
+      agentVersion: '1',
+      reportedAt: new Date().toISOString(),
+      containers,
+    }),
+  );
+}
+
+function rotating(bodies) {
+  let next = 0;
+  return [
+    {
+      method: 'POST',
+      setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
+    },
+  ];
+}
+
+export async function benchAgentIngest() {
+  const bodies = reportBodies();
+  console.log(
+    `Agent ingest (50 containers, ${(bodies[0].length / 1024).toFixed(1)} KiB per report, ` +
+      `${HOSTS} host ids, concurrency 32, ${REPORTS} reports each)`,
+  );
+  const headers = { 'content-type': 'application/json' };
+
+  const bare = await startServer(join(root, 'scripts/bench/bare-fastify.mjs'));
+  let bareResult;
+  try {
+    bareResult = await measure('bare Fastify, JSON parse only', {
+      url: `${bare.url}/report`,
+      headers,
+      amount: REPORTS,
+      requests: rotating(bodies),
+    });
+  } finally {
+    await bare.stop();
+  }
+
+  const api = await startApi({ ARCHNEST_AGENT_TOKEN: TOKEN });
+  try {
+    const result = await measure('POST /api/agents/docker/report', {
+      url: `${api.url}/api/agents/docker/report`,
+      headers: { ...headers, authorization: `Bearer ${TOKEN}` },
+      amount: REPORTS,
+      requests: rotating(bodies),
+    });
+    const ratio = result.requests.average / bareResult.requests.average;
+    console.log(`  ratio to bare Fastify: ${(ratio * 100).toFixed(0)} %   (target >= 30 %)`);
+    console.log(
+      `  reports/s ${Math.round(result.requests.average)} (target >= 1000), p99 ${result.latency.p99} ms (target <= 50)`,
+    );
+    console.log(
+      `  API RSS after ${REPORTS} reports from ${HOSTS} hosts: ${rssMb(api.pid).toFixed(1)} MB (target <= 150)`,
+    );
+  } finally {
+    await api.stop();
+  }
+}
