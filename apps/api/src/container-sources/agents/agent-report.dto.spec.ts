@@ -1,13 +1,19 @@
 import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
 import { agentContainer, agentReport } from '../../../test/support/agent-report-fixture';
 import { AgentReportDto } from './agent-report.dto';
+import { AgentReportPipe } from './agent-report.pipe';
 
 const pipe = new ValidationPipe({ whitelist: true, forbidUnknownValues: true, transform: true });
 const metadata: ArgumentMetadata = { type: 'body', metatype: AgentReportDto };
 
-async function messagesFor(payload: unknown): Promise<string[]> {
+type Validate = (payload: unknown) => Promise<unknown>;
+
+const classValidator: Validate = (payload) => pipe.transform(payload, metadata);
+const compiled: Validate = (payload) => Promise.resolve(new AgentReportPipe().transform(payload));
+
+async function messagesOf(validate: Validate, payload: unknown): Promise<string[]> {
   try {
-    await pipe.transform(payload, metadata);
+    await validate(payload);
     return [];
   } catch (error) {
     const response = (error as BadRequestException).getResponse() as { message: string[] };
@@ -15,7 +21,13 @@ async function messagesFor(payload: unknown): Promise<string[]> {
   }
 }
 
-describe('AgentReportDto', () => {
+// The ingest route validates with the compiled pipe; both must accept and refuse the same bodies.
+describe.each([
+  ['class-validator', classValidator],
+  ['the compiled ingest pipe', compiled],
+])('AgentReportDto through %s', (_name, validate) => {
+  const messagesFor = (payload: unknown): Promise<string[]> => messagesOf(validate, payload);
+
   it('accepts the SPEC example shape', async () => {
     await expect(messagesFor(agentReport())).resolves.toEqual([]);
   });
@@ -31,6 +43,19 @@ describe('AgentReportDto', () => {
       startedAt: null,
     });
     await expect(messagesFor(agentReport({ containers: [bare] }))).resolves.toEqual([]);
+  });
+
+  it('accepts unpublished ports (null host address and port)', async () => {
+    const ports = [{ hostIp: null, hostPort: null, containerPort: 443, proto: 'tcp' as const }];
+    await expect(
+      messagesFor(agentReport({ containers: [agentContainer({ ports })] })),
+    ).resolves.toEqual([]);
+  });
+
+  it('names a missing nested field', async () => {
+    const { ports: _ports, ...withoutPorts } = agentContainer();
+    const messages = await messagesFor({ ...agentReport(), containers: [withoutPorts] });
+    expect(messages.join('\n')).toContain('containers.0.ports');
   });
 
   it.each([
@@ -76,7 +101,7 @@ describe('AgentReportDto', () => {
         '"labels":{"__proto__":"x","constructor":"y",',
       ),
     ) as unknown;
-    const dto = (await pipe.transform(payload, metadata)) as AgentReportDto;
+    const dto = (await validate(payload)) as AgentReportDto;
     expect(dto).not.toHaveProperty('extra');
     expect(({} as Record<string, unknown>).x).toBeUndefined();
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);

@@ -28,9 +28,9 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { Nullable } from '../../common/validation/nullable.decorator';
 import { IsStringRecord } from './is-string-record';
 
 /** The states the agent may report (SPEC §3.3). */
@@ -54,13 +54,13 @@ export const REPORT_LIMITS = {
 
 export class PortDto implements PortBinding {
   @ApiProperty({ type: String, nullable: true, example: '0.0.0.0' })
-  @ValidateIf((_o, value) => value !== null)
+  @Nullable()
   @IsString()
   @MaxLength(64)
   hostIp!: string | null;
 
   @ApiProperty({ type: Number, nullable: true, example: 8080 })
-  @ValidateIf((_o, value) => value !== null)
+  @Nullable()
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -84,7 +84,7 @@ export class NetworkDto implements NetworkAttachment {
   name!: string;
 
   @ApiProperty({ type: String, nullable: true, example: '172.17.0.2' })
-  @ValidateIf((_o, value) => value !== null)
+  @Nullable()
   @IsString()
   @MaxLength(64)
   ip!: string | null;
@@ -165,7 +165,7 @@ export class AgentContainerDto implements AgentContainer {
   @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) createdAt!: string;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  @ValidateIf((_o, value) => value !== null)
+  @Nullable()
   @IsISO8601({ strict: true })
   startedAt!: string | null;
 

@@ -1,7 +1,8 @@
-import type { AgentContainer } from '@archnest/contracts';
+import type { AgentContainer, AgentReport } from '@archnest/contracts';
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiBearerAuth,
   ApiOkResponse,
   ApiPayloadTooLargeResponse,
@@ -20,6 +21,7 @@ import {
   AgentReportReceiptResponse,
 } from './agent-read.dto';
 import { AgentContainerDto, AgentReportDto } from './agent-report.dto';
+import { AgentReportPipe } from './agent-report.pipe';
 import { AgentReportThrottlerGuard } from './agent-report-throttler.guard';
 import { AgentTokenGuard } from './agent-token.guard';
 import { AgentsService } from './agents.service';
@@ -38,6 +40,7 @@ export class AgentsController {
   @Post('report')
   @HttpCode(200)
   @ApiBearerAuth(AGENT_TOKEN)
+  @ApiBody({ type: AgentReportDto })
   @ApiOkResponse({
     type: AgentReportReceiptResponse,
     description: 'Stored as the latest report of the host',
@@ -47,7 +50,7 @@ export class AgentsController {
   @ApiPayloadTooLargeResponse({ description: 'Report above the ingest body limit' })
   @ApiTooManyRequestsResponse({ description: 'Too many reports for this host id' })
   @ApiServiceUnavailableResponse({ description: 'Ingest disabled: ARCHNEST_AGENT_TOKEN unset' })
-  report(@Body() report: AgentReportDto): Promise<AgentReportReceiptResponse> {
+  report(@Body(AgentReportPipe) report: AgentReport): Promise<AgentReportReceiptResponse> {
     return this.agents.ingest(report);
   }
 

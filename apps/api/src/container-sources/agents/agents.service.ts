@@ -1,5 +1,6 @@
 import type {
   AgentContainer,
+  AgentReport,
   AgentHost,
   AgentReportReceipt,
   Capability,
@@ -12,7 +13,6 @@ import { AppError, ErrorCode } from '../../common/errors/app-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { SourceRegistry } from '../../containers/source-registry';
 import type { ContainerSource } from '../container-source';
-import { AgentReportDto } from './agent-report.dto';
 import { AgentReportEntity } from './agent-report.entity';
 import { AgentReportsRepository } from './agent-reports.repository';
 import { isStale } from './staleness';
@@ -42,7 +42,7 @@ export class AgentsService implements ContainerSource, OnModuleInit {
     this.registry.register(this);
   }
 
-  async ingest(report: AgentReportDto): Promise<AgentReportReceipt> {
+  async ingest(report: AgentReport): Promise<AgentReportReceipt> {
     const receivedAt = new Date();
     const containers = report.containers.map((container) =>
       maskedContainer({ ...container, stats: container.stats ?? null }),

@@ -1,3 +1,4 @@
+import type { SchemaConstraint } from '../../common/validation/compiled-dto-validator';
 import {
   registerDecorator,
   type ValidationArguments,
@@ -27,6 +28,18 @@ export function isStringRecord(value: unknown, limits: StringRecordLimits): bool
   );
 }
 
+/** The same rule as JSON Schema, for the compiled validator. */
+function stringRecordSchema(limits: StringRecordLimits): SchemaConstraint {
+  return {
+    jsonSchema: {
+      type: 'object',
+      maxProperties: limits.maxEntries,
+      propertyNames: { maxLength: limits.maxKeyLength },
+      additionalProperties: { type: 'string', maxLength: limits.maxValueLength },
+    },
+  };
+}
+
 export function IsStringRecord(limits: StringRecordLimits, options?: ValidationOptions) {
   return (target: object, propertyName: string): void => {
     registerDecorator({
@@ -34,6 +47,7 @@ export function IsStringRecord(limits: StringRecordLimits, options?: ValidationO
       target: target.constructor,
       propertyName,
       options,
+      constraints: [stringRecordSchema(limits)],
       validator: {
         validate: (value: unknown) => isStringRecord(value, limits),
         defaultMessage: (args?: ValidationArguments) =>
