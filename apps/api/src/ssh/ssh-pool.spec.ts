@@ -1,0 +1,173 @@
+import { EventEmitter } from 'node:events';
+import type { ClientChannel } from 'ssh2';
+import { AppError } from '../common/errors/app-error';
+import { ConnectionLostError, type SshConnection } from './ssh-connection';
+import type { SshConnector } from './ssh-connector';
+import type { SshHop } from './ssh-hop';
+import { SshPool, type PoolOptions, type PoolTarget } from './ssh-pool';
+
+class FakeChannel extends EventEmitter {
+  close(): void {
+    this.emit('close');
+  }
+}
+
+/** Like SshConnection: `dead` is a socket gone unnoticed; close() always notifies once. */
+class FakeConnection {
+  isOpen = true;
+  dead = false;
+  opened = 0;
+  failNext: Error | null = null;
+  private readonly listeners: Array<() => void> = [];
+  readonly endpoint = { name: 't', host: 'h', port: 22 };
+
+  openExec(): Promise<ClientChannel> {
+    if (!this.isOpen || this.dead || this.failNext) {
+      const error = this.failNext ?? new ConnectionLostError();
+      this.failNext = null;
+      return Promise.reject(error);
+    }
+    this.opened += 1;
+    return Promise.resolve(new FakeChannel() as unknown as ClientChannel);
+  }
+
+  onClose(listener: () => void): () => void {
+    this.listeners.push(listener);
+    return () => undefined;
+  }
+
+  close(): void {
+    if (this.isOpen) {
+      this.isOpen = false;
+      this.listeners.forEach((listener) => listener());
+    }
+  }
+}
+
+function hop(id: string): SshHop {
+  return {
+    id,
+    name: id,
+    host: '127.0.0.1',
+    port: 22,
+    credentials: { username: 'u' },
+    fingerprint: 'x',
+  };
+}
+
+function setup(options: Partial<PoolOptions> = {}) {
+  const connections: FakeConnection[] = [];
+  const connector = {
+    connect: jest.fn(() => {
+      const conn = new FakeConnection();
+      connections.push(conn);
+      return new Promise<SshConnection>((resolve) =>
+        setTimeout(() => resolve(conn as unknown as SshConnection), 5),
+      );
+    }),
+  };
+  const pool = new SshPool(connector as unknown as SshConnector, {
+    idleMs: 60_000,
+    maxCommandChannels: 2,
+    maxShellChannels: 1,
+    channelTimeoutMs: 200,
+    ...options,
+  });
+  const target = (id: string, chain: string[] = [id]): PoolTarget => ({
+    id,
+    name: id,
+    host: '127.0.0.1',
+    port: 22,
+    loadChain: () => Promise.resolve(chain.map(hop)),
+  });
+  return { pool, connector, connections, target };
+}
+
+describe('SshPool', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('shares one connection between concurrent requests', async () => {
+    const { pool, connector, connections, target } = setup({ maxCommandChannels: 3 });
+    const t = target('a');
+    const channels = await Promise.all([1, 2, 3].map(() => pool.openExec(t, 'true')));
+    channels.forEach((channel) => channel.close());
+    await pool.openExec(t, 'true');
+    expect(connector.connect).toHaveBeenCalledTimes(1);
+    expect(connections[0]?.opened).toBe(4);
+  });
+
+  it('queues commands beyond the channel limit until one closes', async () => {
+    const { pool, target } = setup();
+    const t = target('a');
+    const [first] = await Promise.all([pool.openExec(t, '1'), pool.openExec(t, '2')]);
+    const third = pool.openExec(t, '3');
+    setTimeout(() => first?.close(), 20);
+    await expect(third).resolves.toBeDefined();
+    await expect(pool.openExec(t, '4')).rejects.toThrow(/busy: no free SSH channel/);
+  });
+
+  it('refuses a shell beyond the shell limit', async () => {
+    const { pool, target } = setup();
+    const t = target('a');
+    const pty = { pty: { cols: 80, rows: 24 } };
+    await pool.openExec(t, 'sh', pty);
+    await expect(pool.openExec(t, 'sh', pty)).rejects.toThrow(/1 exec sessions are already open/);
+  });
+
+  it('replaces a connection that closed', async () => {
+    const { pool, connector, connections, target } = setup();
+    const t = target('a');
+    (await pool.openExec(t, 'true')).close();
+    connections[0]?.close();
+    await pool.openExec(t, 'true');
+    expect(connector.connect).toHaveBeenCalledTimes(2);
+  });
+
+  it('reconnects once when the pooled connection turns out dead, and only once', async () => {
+    const { pool, connector, connections, target } = setup();
+    const t = target('a');
+    (await pool.openExec(t, 'true')).close();
+    connections[0].dead = true; // died without a close event
+    await expect(pool.openExec(t, 'true')).resolves.toBeDefined();
+    expect(connector.connect).toHaveBeenCalledTimes(2);
+
+    connector.connect.mockImplementation(() => {
+      const dead = new FakeConnection();
+      dead.dead = true;
+      return Promise.resolve(dead as unknown as SshConnection);
+    });
+    connections[1].dead = true;
+    await expect(pool.openExec(t, 'true')).rejects.toThrow(/connection to target 'a'.* was lost/);
+    expect(connector.connect).toHaveBeenCalledTimes(3);
+  });
+
+  it('does not retry other channel failures', async () => {
+    const { pool, connector, connections, target } = setup();
+    const t = target('a');
+    (await pool.openExec(t, 'true')).close();
+    connections[0].failNext = new Error('open failed');
+    await expect(pool.openExec(t, 'true')).rejects.toBeInstanceOf(AppError);
+    expect(connector.connect).toHaveBeenCalledTimes(1);
+  });
+
+  it('closes the connections of every target whose chain includes an invalidated hop', async () => {
+    const { pool, connections, target } = setup();
+    await pool.openExec(target('jump'), 'true');
+    await pool.openExec(target('inner', ['jump', 'inner']), 'true');
+    await pool.openExec(target('other'), 'true');
+    pool.invalidate('jump');
+    await new Promise((r) => setImmediate(r));
+    expect(connections.map((c) => c.isOpen)).toEqual([false, false, true]);
+  });
+
+  it('closes a connection left idle', async () => {
+    const { pool, connections, target } = setup({ idleMs: 30 });
+    const t = target('a');
+    const channel = await pool.openExec(t, 'true');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(connections[0]?.isOpen).toBe(true); // a channel is open: not idle
+    channel.close();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(connections[0]?.isOpen).toBe(false);
+  });
+});

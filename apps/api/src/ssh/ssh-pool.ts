@@ -1,0 +1,249 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import type { ClientChannel } from 'ssh2';
+import { AppError, ErrorCode } from '../common/errors/app-error';
+import { Semaphore, type Release } from './semaphore';
+import {
+  ConnectionLostError,
+  type ChannelOpener,
+  type ExecRequest,
+  type SshConnection,
+} from './ssh-connection';
+import { SshConnector } from './ssh-connector';
+import { sshErrors } from './ssh-errors';
+import { describeHop, type SshHop } from './ssh-hop';
+
+export interface PoolOptions {
+  /** A connection without open channels is closed after this long. */
+  idleMs: number;
+  /** Concurrent short commands per target; more wait (OpenSSH allows 10 sessions by default). */
+  maxCommandChannels: number;
+  /** Concurrent interactive shells per target; more are refused. */
+  maxShellChannels: number;
+  /** How long a command may wait for a free channel, and for the channel to open. */
+  channelTimeoutMs: number;
+}
+
+export const SSH_POOL_OPTIONS = Symbol('SSH_POOL_OPTIONS');
+
+export const DEFAULT_POOL_OPTIONS: PoolOptions = {
+  idleMs: 5 * 60_000,
+  maxCommandChannels: 6,
+  maxShellChannels: 3,
+  channelTimeoutMs: 8_000,
+};
+
+/** A pooled target: its id (the pool key) and how to load its chain, credentials included. */
+export interface PoolTarget extends Pick<SshHop, 'id' | 'name' | 'host' | 'port'> {
+  loadChain(): Promise<readonly SshHop[]>;
+}
+
+class PoolEntry {
+  connection: Promise<SshConnection> | null = null;
+  /** Every hop of the chain, known once it loaded; null while loading. */
+  hopIds: ReadonlySet<string> | null = null;
+  active = 0;
+  idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly commands: Semaphore,
+    readonly shells: Semaphore,
+  ) {}
+
+  dispose(): void {
+    this.stopIdleTimer();
+    const connection = this.connection;
+    this.connection = null;
+    connection?.then(
+      (conn) => conn.close(),
+      () => undefined,
+    );
+  }
+
+  stopIdleTimer(): void {
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
+  }
+}
+
+/**
+ * One live SSH connection per target, shared by concurrent requests as channels. A connection
+ * that died is noticed (close event, keepalive) and replaced once per request; an idle one is
+ * closed; editing a target, or any hop of its chain, closes it (invalidate).
+ */
+@Injectable()
+export class SshPool implements OnModuleDestroy {
+  private readonly logger = new Logger(SshPool.name);
+  private readonly entries = new Map<string, PoolEntry>();
+  private connects = 0;
+
+  constructor(
+    private readonly connector: SshConnector,
+    @Optional()
+    @Inject(SSH_POOL_OPTIONS)
+    private readonly options: PoolOptions = DEFAULT_POOL_OPTIONS,
+  ) {}
+
+  /** Connections opened since start (for diagnostics and tests). */
+  get connectCount(): number {
+    return this.connects;
+  }
+
+  /** A ChannelOpener for execCommand, bound to one target. */
+  channels(target: PoolTarget): ChannelOpener {
+    return { openExec: (command, request) => this.openExec(target, command, request) };
+  }
+
+  /**
+   * Opens an exec channel on the target's pooled connection (connecting if needed). A command
+   * with a pty counts as a shell. The slot is released when the channel closes.
+   */
+  async openExec(
+    target: PoolTarget,
+    command: string,
+    request: ExecRequest = {},
+  ): Promise<ClientChannel> {
+    const entry = this.entryFor(target.id);
+    entry.stopIdleTimer();
+    const release = await this.acquire(target, entry, Boolean(request.pty));
+    try {
+      const channel = await this.openWithRetry(target, command, request);
+      this.track(target.id, entry, channel, release);
+      return channel;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /** Closes the pooled connection of every target whose chain includes `hopId`. */
+  invalidate(hopId: string): void {
+    for (const [key, entry] of this.entries) {
+      if (key === hopId || entry.hopIds === null || entry.hopIds.has(hopId)) {
+        this.entries.delete(key);
+        entry.dispose();
+      }
+    }
+  }
+
+  onModuleDestroy(): void {
+    for (const entry of this.entries.values()) {
+      entry.dispose();
+    }
+    this.entries.clear();
+  }
+
+  private entryFor(key: string): PoolEntry {
+    let entry = this.entries.get(key);
+    if (!entry) {
+      const { maxCommandChannels, maxShellChannels } = this.options;
+      entry = new PoolEntry(new Semaphore(maxCommandChannels), new Semaphore(maxShellChannels));
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  private async acquire(target: PoolTarget, entry: PoolEntry, shell: boolean): Promise<Release> {
+    if (shell) {
+      const release = entry.shells.tryAcquire();
+      if (!release) {
+        const max = this.options.maxShellChannels;
+        throw sshErrors.busy(target, `${max} exec sessions are already open`);
+      }
+      return release;
+    }
+    return entry.commands
+      .acquire(this.options.channelTimeoutMs)
+      .catch(() => Promise.reject(sshErrors.busy(target, 'no free SSH channel')));
+  }
+
+  private async openWithRetry(
+    target: PoolTarget,
+    command: string,
+    request: ExecRequest,
+  ): Promise<ClientChannel> {
+    for (let attempt = 1; ; attempt += 1) {
+      const conn = await this.connectionFor(target);
+      try {
+        return await this.openChannel(target, conn, command, request);
+      } catch (error) {
+        if (!(error instanceof ConnectionLostError)) {
+          throw error;
+        }
+        conn.close();
+        if (attempt >= 2) {
+          throw sshErrors.connectionLost(target);
+        }
+        this.logger.warn(`Pooled connection to ${describeHop(target)} was dead; reconnecting`);
+      }
+    }
+  }
+
+  private openChannel(
+    target: PoolTarget,
+    conn: SshConnection,
+    command: string,
+    request: ExecRequest,
+  ): Promise<ClientChannel> {
+    const timeoutMs = this.options.channelTimeoutMs;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        conn.close(); // a server that cannot open a channel in time is not usable
+        reject(sshErrors.timeout(target, 'opening a channel on', timeoutMs));
+      }, timeoutMs);
+      conn.openExec(command, request).then(
+        (channel) => (clearTimeout(timer), resolve(channel)),
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(
+            error instanceof ConnectionLostError || error instanceof AppError
+              ? error
+              : new AppError(
+                  ErrorCode.SourceUnreachable,
+                  `Target ${describeHop(target)} refused to open an SSH session channel`,
+                ),
+          );
+        },
+      );
+    });
+  }
+
+  private connectionFor(target: PoolTarget): Promise<SshConnection> {
+    const entry = this.entryFor(target.id);
+    if (!entry.connection) {
+      const connecting = this.connect(target, entry);
+      entry.connection = connecting;
+      const forget = (): void => {
+        if (entry.connection === connecting) {
+          entry.connection = null;
+        }
+      };
+      connecting.then((conn) => conn.onClose(forget), forget);
+    }
+    return entry.connection;
+  }
+
+  private async connect(target: PoolTarget, entry: PoolEntry): Promise<SshConnection> {
+    const chain = await target.loadChain();
+    entry.hopIds = new Set(chain.map((hop) => hop.id));
+    this.connects += 1;
+    return this.connector.connect(chain);
+  }
+
+  private track(key: string, entry: PoolEntry, channel: ClientChannel, release: Release): void {
+    entry.active += 1;
+    entry.stopIdleTimer();
+    channel.once('close', () => {
+      release();
+      entry.active -= 1;
+      if (entry.active === 0 && this.entries.get(key) === entry) {
+        entry.idleTimer = setTimeout(() => {
+          this.entries.delete(key);
+          entry.dispose();
+        }, this.options.idleMs);
+        entry.idleTimer.unref();
+      }
+    });
+  }
+}
