@@ -122,3 +122,22 @@ export interface ContainerLogs {
 /** Log tail bounds every source honours. */
 export const LOG_TAIL_DEFAULT = 200;
 export const LOG_TAIL_MAX = 5000;
+
+/** A container row of the "All hosts" view: the summary plus where it runs. */
+export interface HostContainer extends ContainerSummary {
+  source: SourceKind;
+  hostId: string;
+  hostName: string;
+}
+
+export interface HostFailure {
+  source: SourceKind;
+  hostId: string;
+  message: string;
+}
+
+/** Every container of every reachable host; hosts that failed are listed, not fatal. */
+export interface AllContainers {
+  containers: HostContainer[];
+  failures: HostFailure[];
+}

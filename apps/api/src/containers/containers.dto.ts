@@ -1,12 +1,67 @@
 import {
   CAPABILITIES,
+  CONTAINER_STATES,
+  HEALTH_STATES,
+  LOG_TAIL_DEFAULT,
+  LOG_TAIL_MAX,
   SOURCE_KINDS,
+  type AllContainers,
   type Capability,
+  type ContainerDetail,
   type ContainerHost,
+  type ContainerLogs,
+  type ContainerState,
+  type ContainerStats,
+  type ContainerSummary,
+  type HealthState,
+  type HostContainer,
+  type HostFailure,
   type HostStatus,
+  type LogLine,
   type SourceKind,
 } from '@archnest/contracts';
 import { ApiProperty } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsContainerRef } from '../container-sources/container-ref';
+
+export const HOST_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+
+export class HostParams {
+  @ApiProperty({ enum: SOURCE_KINDS })
+  @IsIn(SOURCE_KINDS)
+  source!: SourceKind;
+
+  @ApiProperty({ pattern: HOST_ID_PATTERN.source })
+  @Matches(HOST_ID_PATTERN, {
+    message: 'hostId must be 1-128 letters, digits, dots, dashes or underscores',
+  })
+  hostId!: string;
+}
+
+export class ContainerParams extends HostParams {
+  @ApiProperty({ description: 'Container name or 12-64 hex id' })
+  @IsContainerRef()
+  ref!: string;
+}
+
+export class LogsQuery {
+  @ApiProperty({ required: false, minimum: 1, maximum: LOG_TAIL_MAX, default: LOG_TAIL_DEFAULT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(LOG_TAIL_MAX)
+  tail: number = LOG_TAIL_DEFAULT;
+}
+
+export class RemoveQuery {
+  @ApiProperty({ required: false, default: false, description: 'Remove a running container too' })
+  @IsOptional()
+  @Transform(({ value }) => value === 'true' || value === true)
+  @IsBoolean()
+  force = false;
+}
 
 export class ContainerHostResponse implements ContainerHost {
   @ApiProperty({ enum: SOURCE_KINDS }) source!: SourceKind;
@@ -16,4 +71,97 @@ export class ContainerHostResponse implements ContainerHost {
   @ApiProperty({ type: Number, nullable: true }) containerCount!: number | null;
   @ApiProperty({ enum: CAPABILITIES, isArray: true }) capabilities!: Capability[];
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastSeenAt!: string | null;
+}
+
+class PortResponse {
+  @ApiProperty({ type: String, nullable: true }) hostIp!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) hostPort!: number | null;
+  @ApiProperty() containerPort!: number;
+  @ApiProperty({ enum: ['tcp', 'udp', 'sctp'] }) proto!: 'tcp' | 'udp' | 'sctp';
+}
+
+class NetworkResponse {
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: String, nullable: true }) ip!: string | null;
+}
+
+class MountResponse {
+  @ApiProperty() type!: string;
+  @ApiProperty() source!: string;
+  @ApiProperty() destination!: string;
+  @ApiProperty() rw!: boolean;
+}
+
+class EnvVarResponse {
+  @ApiProperty() key!: string;
+  @ApiProperty({ description: 'Secret-looking keys are always ********' }) value!: string;
+}
+
+export class ContainerStatsResponse implements ContainerStats {
+  @ApiProperty({ type: Number, nullable: true }) cpuPercent!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) memUsage!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) memLimit!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) netRxBytes!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) netTxBytes!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) blockReadBytes!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) blockWriteBytes!: number | null;
+}
+
+export class ContainerSummaryResponse implements ContainerSummary {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() image!: string;
+  @ApiProperty({ enum: CONTAINER_STATES }) state!: ContainerState;
+  @ApiProperty() status!: string;
+  @ApiProperty({ type: String, nullable: true }) createdAt!: string | null;
+  @ApiProperty({ type: [PortResponse] }) ports!: PortResponse[];
+  @ApiProperty({ type: ContainerStatsResponse, nullable: true })
+  stats!: ContainerStatsResponse | null;
+}
+
+export class ContainerDetailResponse extends ContainerSummaryResponse implements ContainerDetail {
+  @ApiProperty({ type: String, nullable: true }) imageId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) startedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) finishedAt!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) exitCode!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) restartCount!: number | null;
+  @ApiProperty({ type: String, nullable: true }) restartPolicy!: string | null;
+  @ApiProperty({ enum: HEALTH_STATES, nullable: true }) health!: HealthState | null;
+  @ApiProperty({ type: [NetworkResponse] }) networks!: NetworkResponse[];
+  @ApiProperty({ type: [MountResponse] }) mounts!: MountResponse[];
+  @ApiProperty({ type: [EnvVarResponse] }) env!: EnvVarResponse[];
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels!: Record<
+    string,
+    string
+  >;
+  @ApiProperty({ type: String, nullable: true }) command!: string | null;
+  @ApiProperty({ type: String, nullable: true }) entrypoint!: string | null;
+}
+
+class LogLineResponse implements LogLine {
+  @ApiProperty({ enum: ['stdout', 'stderr'] }) stream!: 'stdout' | 'stderr';
+  @ApiProperty({ type: String, nullable: true }) timestamp!: string | null;
+  @ApiProperty() text!: string;
+}
+
+export class ContainerLogsResponse implements ContainerLogs {
+  @ApiProperty({ type: [LogLineResponse] }) lines!: LogLineResponse[];
+  @ApiProperty() truncated!: boolean;
+}
+
+class HostContainerResponse extends ContainerSummaryResponse implements HostContainer {
+  @ApiProperty({ enum: SOURCE_KINDS }) source!: SourceKind;
+  @ApiProperty() hostId!: string;
+  @ApiProperty() hostName!: string;
+}
+
+class HostFailureResponse implements HostFailure {
+  @ApiProperty({ enum: SOURCE_KINDS }) source!: SourceKind;
+  @ApiProperty() hostId!: string;
+  @ApiProperty() message!: string;
+}
+
+export class AllContainersResponse implements AllContainers {
+  @ApiProperty({ type: [HostContainerResponse] }) containers!: HostContainerResponse[];
+  @ApiProperty({ type: [HostFailureResponse] }) failures!: HostFailureResponse[];
 }

@@ -15,14 +15,27 @@ export interface SchemaConstraint {
   jsonSchema: Record<string, unknown>;
 }
 
+const UNSUPPORTED = 'x-unsupported-validator';
+
+/** Custom validators without a JSON Schema are marked; compiling a DTO that uses one fails. */
 function customConverter(meta: ValidationMetadata): SchemaObject {
   const constraint = meta.constraints?.[0] as Partial<SchemaConstraint> | undefined;
-  if (!constraint?.jsonSchema) {
-    throw new Error(
-      `No JSON Schema for custom validator ${meta.name ?? '?'} on ${meta.propertyName}`,
-    );
+  return (constraint?.jsonSchema ?? { [UNSUPPORTED]: meta.name ?? 'custom' });
+}
+
+/** Throws if the DTO, or a DTO nested in it, uses a validator the schema cannot express. */
+function assertExpressible(definitions: Schemas, root: string, seen = new Set<string>()): void {
+  seen.add(root);
+  const text = JSON.stringify(definitions[root]);
+  const unsupported = new RegExp(`"${UNSUPPORTED}":"([^"]+)"`).exec(text);
+  if (unsupported) {
+    throw new Error(`${root} uses ${unsupported[1]}, which has no JSON Schema`);
   }
-  return constraint.jsonSchema;
+  for (const [, nested] of text.matchAll(/"\$ref":"#\/definitions\/([^"]+)"/g)) {
+    if (nested && !seen.has(nested)) {
+      assertExpressible(definitions, nested, seen);
+    }
+  }
 }
 
 /** Adds what class-validator-jsonschema leaves out: unknown fields stripped, nullable fields. */
@@ -60,10 +73,9 @@ function messages(errors: ErrorObject[]): string[] {
       e.keyword !== 'oneOf' &&
       (e.params as { type?: string }).type !== 'null',
   );
-  return [...new Set(relevant.map((e) => `${fieldPath(e)} ${e.message ?? 'is invalid'}`))].slice(
-    0,
-    20,
-  );
+  const describe = (e: ErrorObject): string =>
+    `${fieldPath(e)} ${e.keyword === 'required' ? 'is required' : (e.message ?? 'is invalid')}`;
+  return [...new Set(relevant.map(describe))].slice(0, 20);
 }
 
 /**
@@ -83,6 +95,7 @@ export class CompiledDtoValidator<T> implements PipeTransform<unknown, T> {
         additionalConverters: { [ValidationTypes.CUSTOM_VALIDATION]: customConverter },
       }),
     );
+    assertExpressible(definitions, dto.name);
     const ajv = new Ajv({ allErrors: true, removeAdditional: true, strict: false });
     addFormats(ajv);
     this.check = ajv.compile({ $ref: `#/definitions/${dto.name}`, definitions });
