@@ -20,7 +20,7 @@ const UNSUPPORTED = 'x-unsupported-validator';
 /** Custom validators without a JSON Schema are marked; compiling a DTO that uses one fails. */
 function customConverter(meta: ValidationMetadata): SchemaObject {
   const constraint = meta.constraints?.[0] as Partial<SchemaConstraint> | undefined;
-  return (constraint?.jsonSchema ?? { [UNSUPPORTED]: meta.name ?? 'custom' });
+  return constraint?.jsonSchema ?? { [UNSUPPORTED]: meta.name ?? 'custom' };
 }
 
 /** Throws if the DTO, or a DTO nested in it, uses a validator the schema cannot express. */
