@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { AppModule } from './app.module';
 import { applyRouteBodyLimits, DEFAULT_BODY_LIMIT } from './common/body-limits';
 import type { AppConfig } from './config/app-config';
@@ -26,6 +27,7 @@ export async function createApp(
     { logger: options.logger ?? ['log', 'warn', 'error'], bufferLogs: false },
   );
   applyRouteBodyLimits(app);
+  app.useWebSocketAdapter(new WsAdapter(app));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidUnknownValues: true, transform: true }),

@@ -1,6 +1,7 @@
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { AgentReportEntity } from '../container-sources/agents/agent-report.entity';
+import { DockerHostEntity } from '../container-sources/docker-tcp/docker-host.entity';
 import { UserEntity } from '../users/user.entity';
 
 /** Every TypeORM entity; each lives in its feature's folder. */
-export const ENTITIES = [UserEntity, AuditEntryEntity, AgentReportEntity];
+export const ENTITIES = [UserEntity, AuditEntryEntity, AgentReportEntity, DockerHostEntity];

@@ -1,0 +1,171 @@
+import type {
+  Capability,
+  ContainerAction,
+  ContainerDetail,
+  ContainerHost,
+  ContainerLogs,
+  ContainerStats,
+  ContainerSummary,
+} from '@archnest/contracts';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { AuditService } from '../../audit/audit.service';
+import type { AuthUser } from '../../common/decorators/current-user.decorator';
+import { AppError } from '../../common/errors/app-error';
+import { SourceRegistry } from '../../containers/source-registry';
+import { assertContainerRef } from '../container-ref';
+import type { ActionOptions, ContainerSource, LogOptions } from '../container-source';
+import type { DockerHostEntity } from './docker-host.entity';
+import { DockerHostsRepository } from './docker-hosts.repository';
+import { DockerEngineClients, ENGINE_TIMEOUT_MS } from './engine-client';
+import {
+  inspectContainer,
+  performAction,
+  readLogs,
+  sampleStats,
+  type ActionOutcome,
+} from './engine-operations';
+import { toContainerDetail, toContainerSummary } from './normalize';
+
+/** How long the host list waits for each engine before showing it unreachable. */
+export const PROBE_TIMEOUT_MS = 3_000;
+/** Docker's stop grace period when a container sets none (`docker stop` default). */
+const DEFAULT_STOP_GRACE_S = 10;
+
+/**
+ * The Docker Engine API source: containers of the stored hosts, read and managed through
+ * dockerode. Every ref is checked against Docker's grammar before a request path is built.
+ */
+@Injectable()
+export class DockerTcpService implements ContainerSource, OnModuleInit {
+  readonly kind = 'docker-tcp';
+  readonly capabilities: readonly Capability[] = ['inspect', 'stats', 'logs', 'manage', 'exec'];
+
+  constructor(
+    private readonly hosts: DockerHostsRepository,
+    private readonly engines: DockerEngineClients,
+    private readonly audit: AuditService,
+    private readonly registry: SourceRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
+
+  /** Probes every engine in parallel; one that does not answer in time shows as unreachable. */
+  async listHosts(): Promise<ContainerHost[]> {
+    const hosts = await this.hosts.list();
+    const counts = await Promise.all(hosts.map((host) => this.countContainers(host)));
+    const now = new Date();
+    await this.hosts.markSeen(
+      hosts.filter((_host, i) => counts[i] !== null).map((host) => host.id),
+      now,
+    );
+    return hosts.map((host, i) => ({
+      source: this.kind,
+      hostId: host.id,
+      name: host.name,
+      status: counts[i] === null ? 'unreachable' : 'online',
+      containerCount: counts[i],
+      capabilities: [...this.capabilities],
+      lastSeenAt: (counts[i] === null ? host.lastSeenAt : now)?.toISOString() ?? null,
+    }));
+  }
+
+  async listContainers(hostId: string): Promise<ContainerSummary[]> {
+    const host = await this.hosts.require(hostId);
+    const items = await this.engines.call(host, (docker, signal) =>
+      docker.listContainers({ all: true, abortSignal: signal }),
+    );
+    return items.map(toContainerSummary);
+  }
+
+  async getContainer(hostId: string, ref: string): Promise<ContainerDetail> {
+    assertContainerRef(ref);
+    const host = await this.hosts.require(hostId);
+    const inspect = await this.engines.call(host, (docker, signal) =>
+      inspectContainer(docker, ref, signal),
+    );
+    return toContainerDetail(inspect);
+  }
+
+  async getLogs(hostId: string, ref: string, options: LogOptions): Promise<ContainerLogs> {
+    assertContainerRef(ref);
+    const host = await this.hosts.require(hostId);
+    return this.engines.call(host, async (docker, signal) => {
+      const inspect = await inspectContainer(docker, ref, signal);
+      return readLogs(docker, ref, { ...options, tty: inspect.Config?.Tty === true }, signal);
+    });
+  }
+
+  async getStats(hostId: string, ref: string): Promise<ContainerStats> {
+    assertContainerRef(ref);
+    const host = await this.hosts.require(hostId);
+    return this.engines.call(host, (docker, signal) => sampleStats(docker, ref, signal));
+  }
+
+  async runAction(
+    actor: AuthUser,
+    hostId: string,
+    ref: string,
+    action: ContainerAction,
+    options: ActionOptions,
+  ): Promise<void> {
+    assertContainerRef(ref);
+    const host = await this.hosts.require(hostId);
+    const record = (result: 'success' | 'failure', detail: string) =>
+      this.audit.record({
+        actor: actor.username,
+        action: `docker-tcp.container.${action}`,
+        target: `docker-tcp:${host.name}/${ref}`,
+        result,
+        detail: `hostId=${host.id}${action === 'remove' ? ` force=${options.force === true}` : ''} ${detail}`,
+      });
+    try {
+      const outcome = await this.act(host, ref, action, options);
+      await record(
+        'success',
+        outcome === 'unchanged' ? 'no change: already in that state' : 'done',
+      );
+    } catch (error) {
+      await record('failure', `error: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+  }
+
+  /** Stop and restart wait for the container's own grace period, so their deadline grows by it. */
+  private async act(
+    host: DockerHostEntity,
+    ref: string,
+    action: ContainerAction,
+    options: ActionOptions,
+  ): Promise<ActionOutcome> {
+    let timeoutMs = ENGINE_TIMEOUT_MS;
+    if (action === 'stop' || action === 'restart') {
+      const inspect = await this.engines.call(host, (docker, signal) =>
+        inspectContainer(docker, ref, signal),
+      );
+      timeoutMs += (inspect.Config?.StopTimeout ?? DEFAULT_STOP_GRACE_S) * 1000;
+    }
+    return this.engines.call(
+      host,
+      (docker, signal) => performAction(docker, ref, action, options, signal),
+      timeoutMs,
+    );
+  }
+
+  private async countContainers(host: DockerHostEntity): Promise<number | null> {
+    try {
+      const items = await this.engines.call(
+        host,
+        (docker, signal) => docker.listContainers({ all: true, abortSignal: signal }),
+        PROBE_TIMEOUT_MS,
+      );
+      return items.length;
+    } catch (error) {
+      if (error instanceof AppError) {
+        return null;
+      }
+      throw error;
+    }
+  }
+}
