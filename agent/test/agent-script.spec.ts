@@ -3,7 +3,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { execFile, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AgentReportDto } from '../../apps/api/src/container-sources/agents/agent-report.dto';
@@ -130,6 +130,47 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
       stats: null,
       command: 'sh',
     });
+  });
+
+  it('handles several hundred containers with one batched inspect', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archnest-agent-many-'));
+    try {
+      const [template] = JSON.parse(readFileSync(join(FIXTURES, 'inspect.json'), 'utf8')) as {
+        Id: string;
+        Name: string;
+      }[];
+      const ids = Array.from({ length: 400 }, (_, i) => i.toString(16).padStart(64, '0'));
+      writeFileSync(
+        join(dir, 'ps.jsonl'),
+        ids.map((id) => JSON.stringify({ ID: id, Status: 'Up' })).join('\n'),
+      );
+      writeFileSync(
+        join(dir, 'inspect.json'),
+        JSON.stringify(ids.map((id, i) => ({ ...template, Id: id, Name: `/c_${i}` }))),
+      );
+      writeFileSync(join(dir, 'stats.jsonl'), '');
+      writeFileSync(
+        join(dir, 'docker'),
+        [
+          '#!/usr/bin/env bash',
+          'here="$(dirname "$0")"',
+          'case "$1" in',
+          '  ps) cat "$here/ps.jsonl" ;;',
+          '  inspect) echo "$(($# - 1))" >"$here/inspect-args"; cat "$here/inspect.json" ;;',
+          '  stats) cat "$here/stats.jsonl" ;;',
+          'esac',
+        ].join('\n'),
+        { mode: 0o755 },
+      );
+      const run = runAgent(['--dry-run'], { PATH: `${dir}:${process.env.PATH ?? ''}` });
+      expect(run.status).toBe(0);
+      const { containers } = JSON.parse(run.stdout) as AgentReport;
+      expect(containers).toHaveLength(400);
+      expect(containers[399]?.name).toBe('c_399');
+      expect(readFileSync(join(dir, 'inspect-args'), 'utf8').trim()).toBe('400');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([

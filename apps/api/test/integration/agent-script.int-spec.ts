@@ -112,6 +112,7 @@ describe('the real agent script against the private dockerd', () => {
     created: `created_${suffix}`,
     unhealthy: `sick_${suffix}`,
   };
+  const restarting = `crashloop_${suffix}`;
   const volume = `archnest_data_${suffix}`;
   const hostId = `itest-${suffix}`;
   let api: ApiProcess;
@@ -168,6 +169,18 @@ describe('the real agent script against the private dockerd', () => {
       '1000',
     ]);
     await waitForHealth(names.unhealthy, 'unhealthy');
+    await runDocker([
+      'run',
+      '-d',
+      '--name',
+      restarting,
+      '--restart',
+      'always',
+      image,
+      'sh',
+      '-c',
+      'exit 1',
+    ]);
 
     database = testDatabaseKind() === 'postgres' ? await createPostgresDatabase() : null;
     api = await startApiProcess({
@@ -186,7 +199,7 @@ describe('the real agent script against the private dockerd', () => {
   afterAll(async () => {
     await api?.stop();
     await database?.drop();
-    await runDocker(['rm', '-f', '-v', ...Object.values(names)]).catch(() => undefined);
+    await runDocker(['rm', '-f', '-v', restarting, ...Object.values(names)]).catch(() => undefined);
     await runDocker(['volume', 'rm', volume]).catch(() => undefined);
   });
 
@@ -228,6 +241,9 @@ describe('the real agent script against the private dockerd', () => {
     expect(byName(names.created).state).toBe('created');
     expect(byName(names.created).startedAt).toBeNull();
     expect(byName(names.unhealthy).health).toBe('unhealthy');
+    // A crash-looping container changes state between the agent's run and ours: check its shape.
+    expect(byName(restarting)).toMatchObject({ restartPolicy: 'always', health: 'none' });
+    expect(['restarting', 'running', 'exited']).toContain(byName(restarting).state);
   });
 
   it('carries ports, volume, labels, awkward values and stats; masks the secret', async () => {
