@@ -1,7 +1,7 @@
 import type { AccessToken, Credentials, SetupStatus } from '@archnest/contracts';
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { USERNAME_PATTERN } from '../users/user.dto';
+import { ApiProperty, PickType } from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { CreateUserDto } from '../users/user.dto';
 
 export class LoginDto implements Credentials {
   @ApiProperty({ example: 'admin' })
@@ -17,20 +17,10 @@ export class LoginDto implements Credentials {
   password!: string;
 }
 
-export class SetupDto implements Credentials {
-  @ApiProperty({ example: 'admin', pattern: USERNAME_PATTERN.source })
-  @IsString()
-  @Matches(USERNAME_PATTERN, {
-    message: 'username must be 3-64 letters, digits, dots, dashes or underscores',
-  })
-  username!: string;
-
-  @ApiProperty({ minLength: 8, maxLength: 256, writeOnly: true })
-  @IsString()
-  @MinLength(8)
-  @MaxLength(256)
-  password!: string;
-}
+/** The first admin: same rules as any new user, the role is always admin. */
+export class SetupDto
+  extends PickType(CreateUserDto, ['username', 'password'] as const)
+  implements Credentials {}
 
 export class AccessTokenResponse implements AccessToken {
   @ApiProperty({ description: 'HS256 JWT; send as Authorization: Bearer <token>' })
