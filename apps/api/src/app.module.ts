@@ -10,6 +10,7 @@ import { RolesGuard } from './common/guards/roles.guard';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { AgentsModule } from './container-sources/agents/agents.module';
+import { DockerSshModule } from './container-sources/docker-ssh/docker-ssh.module';
 import { DockerTcpModule } from './container-sources/docker-tcp/docker-tcp.module';
 import { ContainersModule } from './containers/containers.module';
 import { DatabaseModule } from './database/database.module';
@@ -33,6 +34,7 @@ export class AppModule {
         HealthModule,
         ContainersModule,
         AgentsModule,
+        DockerSshModule,
         DockerTcpModule,
       ],
       providers: [

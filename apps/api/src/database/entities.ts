@@ -1,7 +1,14 @@
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { AgentReportEntity } from '../container-sources/agents/agent-report.entity';
+import { SshTargetEntity } from '../container-sources/docker-ssh/ssh-target.entity';
 import { DockerHostEntity } from '../container-sources/docker-tcp/docker-host.entity';
 import { UserEntity } from '../users/user.entity';
 
 /** Every TypeORM entity; each lives in its feature's folder. */
-export const ENTITIES = [UserEntity, AuditEntryEntity, AgentReportEntity, DockerHostEntity];
+export const ENTITIES = [
+  UserEntity,
+  AuditEntryEntity,
+  AgentReportEntity,
+  DockerHostEntity,
+  SshTargetEntity,
+];

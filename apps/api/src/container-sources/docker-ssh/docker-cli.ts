@@ -1,0 +1,126 @@
+import { CONTAINER_ACTIONS, LOG_TAIL_MAX, type ContainerAction } from '@archnest/contracts';
+import { AppError, ErrorCode } from '../../common/errors/app-error';
+import { assertContainerRef } from '../container-ref';
+
+/** How a target runs docker: the binary, and optionally which engine (`docker -H`). */
+export interface DockerCli {
+  command: string;
+  host: string | null;
+}
+
+/** A binary name or path; never an option, never shell syntax (it is quoted as well). */
+export const DOCKER_COMMAND_PATTERN = /^(?!-)[A-Za-z0-9_./+-]{1,255}$/;
+/** `unix:///path` or `tcp://host:port` on the target. */
+export const DOCKER_HOST_PATTERN =
+  /^(unix:\/\/\/[A-Za-z0-9_./-]{1,240}|tcp:\/\/[A-Za-z0-9.-]{1,200}:[0-9]{1,5})$/;
+
+export type ShellName = 'bash' | 'sh';
+
+/** Environment marker of an exec session's processes, so they can be found and ended. */
+export const EXEC_SESSION_ENV = 'ARCHNEST_EXEC_SESSION';
+const SESSION_ID = /^[a-f0-9]{32}$/;
+
+function base(cli: DockerCli): string[] {
+  if (!DOCKER_COMMAND_PATTERN.test(cli.command)) {
+    throw new AppError(ErrorCode.BadRequest, 'dockerCommand is not a valid command path');
+  }
+  if (cli.host !== null && !DOCKER_HOST_PATTERN.test(cli.host)) {
+    throw new AppError(ErrorCode.BadRequest, 'dockerHost must be unix:///path or tcp://host:port');
+  }
+  return cli.host === null ? [cli.command] : [cli.command, '-H', cli.host];
+}
+
+/** `--` ends docker's options: a ref can never be read as one (it cannot start with `-` either). */
+function withRef(cli: DockerCli, args: string[], ref: string): string[] {
+  return [...base(cli), ...args, '--', assertContainerRef(ref)];
+}
+
+export const dockerCli = {
+  version: (cli: DockerCli): string[] => [
+    ...base(cli),
+    'version',
+    '--format',
+    '{{json .Server.Version}}',
+  ],
+
+  /** Every container, one JSON object per line. */
+  ps: (cli: DockerCli): string[] => [
+    ...base(cli),
+    'ps',
+    '-a',
+    '--no-trunc',
+    '--format',
+    '{{json .}}',
+  ],
+
+  /** Only ids: the cheap probe behind a host's status and container count. */
+  psIds: (cli: DockerCli): string[] => [...base(cli), 'ps', '-a', '-q'],
+
+  inspect: (cli: DockerCli, ref: string): string[] =>
+    withRef(cli, ['inspect', '--type', 'container'], ref),
+
+  /** Timestamps always: they order stdout and stderr lines into one stream. */
+  logs: (cli: DockerCli, ref: string, tail: number): string[] => {
+    if (!Number.isInteger(tail) || tail < 1 || tail > LOG_TAIL_MAX) {
+      throw new AppError(ErrorCode.BadRequest, `tail must be between 1 and ${LOG_TAIL_MAX}`);
+    }
+    return withRef(cli, ['logs', '--tail', String(tail), '--timestamps'], ref);
+  },
+
+  stats: (cli: DockerCli, ref: string): string[] =>
+    withRef(cli, ['stats', '--no-stream', '--no-trunc', '--format', '{{json .}}'], ref),
+
+  action: (cli: DockerCli, action: ContainerAction, ref: string, force = false): string[] =>
+    withRef(cli, actionArgs(action, force), ref),
+
+  /** Exit 0 when the container has bash; anything else means fall back to sh. */
+  hasBash: (cli: DockerCli, ref: string): string[] => [
+    ...withRef(cli, ['exec'], ref),
+    'bash',
+    '-c',
+    'exit 0',
+  ],
+
+  /** The interactive shell, its processes marked with the session id. */
+  shell: (cli: DockerCli, ref: string, shell: ShellName, sessionId: string): string[] => [
+    ...withRef(cli, ['exec', '-i', '-t', '-e', `${EXEC_SESSION_ENV}=${session(sessionId)}`], ref),
+    shell,
+  ],
+
+  /**
+   * Kills every process in the container that carries the session's marker: the shell and
+   * anything started from it. `docker exec` processes outlive a dropped client otherwise.
+   */
+  endShell: (cli: DockerCli, ref: string, shell: ShellName, sessionId: string): string[] => [
+    ...withRef(cli, ['exec'], ref),
+    shell,
+    '-c',
+    `for p in /proc/[0-9]*; do if grep -q '${EXEC_SESSION_ENV}=${session(sessionId)}' "$p/environ" 2>/dev/null; then kill -9 "\${p#/proc/}" 2>/dev/null; fi; done; exit 0`,
+  ],
+};
+
+function session(id: string): string {
+  if (!SESSION_ID.test(id)) {
+    throw new Error('An exec session id is 32 lowercase hex characters');
+  }
+  return id;
+}
+
+/** The whitelist: an action maps to exactly these docker arguments, or it is refused. */
+function actionArgs(action: ContainerAction, force: boolean): string[] {
+  switch (action) {
+    case 'start':
+    case 'stop':
+    case 'restart':
+    case 'pause':
+    case 'unpause':
+      return [action];
+    case 'remove':
+      return force ? ['rm', '--force'] : ['rm'];
+    default:
+      throw new AppError(
+        ErrorCode.BadRequest,
+        `action must be one of ${CONTAINER_ACTIONS.join(', ')}`,
+      );
+  }
+}

@@ -1,0 +1,149 @@
+import {
+  CONTAINER_ACTIONS,
+  type Capability,
+  type ContainerAction,
+  type ContainerDetail,
+  type ContainerHost,
+  type ContainerLogs,
+  type ContainerStats,
+  type ContainerSummary,
+} from '@archnest/contracts';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { AuditService } from '../../audit/audit.service';
+import type { AuthUser } from '../../common/decorators/current-user.decorator';
+import { AppError, ErrorCode } from '../../common/errors/app-error';
+import { SourceRegistry } from '../../containers/source-registry';
+import { assertContainerRef } from '../container-ref';
+import type { ActionOptions, ContainerSource, LogOptions } from '../container-source';
+import { toContainerDetail } from '../docker-tcp/normalize';
+import type { EngineInspect } from '../docker-tcp/engine-types';
+import { dockerCli } from './docker-cli';
+import { parseInspect, parseLogs, parsePs, parseStats } from './docker-cli-output';
+import { DockerSshRunner } from './docker-ssh.runner';
+import { cliOf } from './ssh-target-chains';
+import type { SshTargetEntity } from './ssh-target.entity';
+import { SshTargetsService } from './ssh-targets.service';
+
+/** A host's status probe must not hold up the host list for long. */
+const PROBE_TIMEOUT_MS = 5_000;
+/** docker stop/restart wait 10 s for a container before killing it. */
+const ACTION_TIMEOUT_MS = 30_000;
+
+/**
+ * The docker-ssh source: the docker CLI run on SSH targets over pooled connections. Refs are
+ * validated before a target is even looked up; the CLI output is normalized to the contracts.
+ */
+@Injectable()
+export class DockerSshService implements ContainerSource, OnModuleInit {
+  readonly kind = 'docker-ssh';
+  readonly capabilities: readonly Capability[] = ['inspect', 'stats', 'logs', 'manage', 'exec'];
+
+  constructor(
+    private readonly targets: SshTargetsService,
+    private readonly runner: DockerSshRunner,
+    private readonly registry: SourceRegistry,
+    private readonly audit: AuditService,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register(this);
+  }
+
+  async listHosts(): Promise<ContainerHost[]> {
+    const targets = await this.targets.entities();
+    return Promise.all(targets.map((target) => this.probe(target)));
+  }
+
+  async listContainers(hostId: string): Promise<ContainerSummary[]> {
+    const target = await this.targets.require(hostId);
+    const result = await this.runner.run(target, dockerCli.ps(cliOf(target)), 'docker ps');
+    return parsePs(result.stdout);
+  }
+
+  async getContainer(hostId: string, ref: string): Promise<ContainerDetail> {
+    assertContainerRef(ref);
+    const target = await this.targets.require(hostId);
+    const argv = dockerCli.inspect(cliOf(target), ref);
+    const result = await this.runner.run(target, argv, `docker inspect ${ref}`);
+    return toContainerDetail(parseInspect(result.stdout) as EngineInspect);
+  }
+
+  async getLogs(hostId: string, ref: string, options: LogOptions): Promise<ContainerLogs> {
+    assertContainerRef(ref);
+    const target = await this.targets.require(hostId);
+    const argv = dockerCli.logs(cliOf(target), ref, options.tail);
+    const result = await this.runner.run(target, argv, `docker logs ${ref}`, {
+      allowTruncated: true,
+    });
+    return parseLogs(result.stdout, result.stderr, {
+      timestamps: options.timestamps,
+      truncated: result.truncated,
+    });
+  }
+
+  async getStats(hostId: string, ref: string): Promise<ContainerStats> {
+    assertContainerRef(ref);
+    const target = await this.targets.require(hostId);
+    const argv = dockerCli.stats(cliOf(target), ref);
+    return parseStats((await this.runner.run(target, argv, `docker stats ${ref}`)).stdout);
+  }
+
+  async runAction(
+    actor: AuthUser,
+    hostId: string,
+    ref: string,
+    action: ContainerAction,
+    options: ActionOptions,
+  ): Promise<void> {
+    assertContainerRef(ref);
+    if (!CONTAINER_ACTIONS.includes(action)) {
+      throw new AppError(
+        ErrorCode.BadRequest,
+        `action must be one of ${CONTAINER_ACTIONS.join(', ')}`,
+      );
+    }
+    const target = await this.targets.require(hostId);
+    const argv = dockerCli.action(cliOf(target), action, ref, options.force);
+    const record = (result: 'success' | 'failure', detail?: string): Promise<void> =>
+      this.audit.record({
+        actor: actor.username,
+        action: `docker-ssh.container.${action}`,
+        target: `docker-ssh:${target.name}/${ref}`,
+        result,
+        detail: detail ?? (options.force ? 'force' : undefined),
+      });
+    try {
+      await this.runner.run(target, argv, `docker ${action} ${ref}`, {
+        timeoutMs: ACTION_TIMEOUT_MS,
+      });
+    } catch (error) {
+      await record('failure', error instanceof AppError ? error.message : 'unexpected error');
+      throw error;
+    }
+    await record('success');
+  }
+
+  /** Status and container count of one target; never throws. */
+  private async probe(target: SshTargetEntity): Promise<ContainerHost> {
+    const host: Pick<ContainerHost, 'source' | 'hostId' | 'name' | 'capabilities'> = {
+      source: this.kind,
+      hostId: target.id,
+      name: target.name,
+      capabilities: [...this.capabilities],
+    };
+    const seen = (): string | null => this.runner.lastSeen(target.id)?.toISOString() ?? null;
+    if (target.hostKeyFingerprint === null) {
+      return { ...host, status: 'unknown', containerCount: null, lastSeenAt: seen() };
+    }
+    try {
+      const argv = dockerCli.psIds(cliOf(target));
+      const result = await this.runner.run(target, argv, 'docker ps', {
+        timeoutMs: PROBE_TIMEOUT_MS,
+      });
+      const count = result.stdout.split('\n').filter((line) => line.trim() !== '').length;
+      return { ...host, status: 'online', containerCount: count, lastSeenAt: seen() };
+    } catch {
+      return { ...host, status: 'unreachable', containerCount: null, lastSeenAt: seen() };
+    }
+  }
+}
