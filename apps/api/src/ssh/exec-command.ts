@@ -44,51 +44,66 @@ export async function execCommand(
 }
 
 function collect(channel: ClientChannel, options: CommandOptions): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let size = 0;
-    let truncated = false;
-    let exitCode: number | null = null;
-    let timedOut = false;
-    const stop = (): void => {
-      channel.stderr.removeListener('data', onStderr);
-      channel.removeListener('data', onStdout);
-      channel.close();
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
+  return new Promise((resolve, reject) => new OutputCollector(channel, options, resolve, reject));
+}
+
+/** Gathers one channel's stdout and stderr up to the cap, and settles once. */
+class OutputCollector {
+  private readonly out: Buffer[] = [];
+  private readonly err: Buffer[] = [];
+  private size = 0;
+  private truncated = false;
+  private exitCode: number | null = null;
+  private timedOut = false;
+  private readonly timer: NodeJS.Timeout;
+  private readonly onStdout = (chunk: Buffer): void => this.take(this.out, chunk);
+  private readonly onStderr = (chunk: Buffer): void => this.take(this.err, chunk);
+
+  constructor(
+    private readonly channel: ClientChannel,
+    private readonly options: CommandOptions,
+    private readonly resolve: (result: CommandResult) => void,
+    reject: (error: Error) => void,
+  ) {
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.stop();
       reject(new CommandTimeoutError(options.timeoutMs));
     }, options.timeoutMs);
-    const take = (into: Buffer[]) => (chunk: Buffer) => {
-      const room = options.maxOutputBytes - size;
-      into.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
-      size += Math.min(chunk.length, room);
-      if (chunk.length >= room) {
-        truncated = true;
-        stop();
-      }
-    };
-    const onStdout = take(out);
-    const onStderr = take(err);
-    channel.on('data', onStdout);
-    channel.stderr.on('data', onStderr);
-    channel.on(
-      'exit',
-      (code: number | null) => (exitCode = typeof code === 'number' ? code : null),
-    );
-    channel.on('close', () => {
-      clearTimeout(timer);
-      if (timedOut) {
-        return;
-      }
-      resolve({
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        exitCode: truncated ? null : exitCode,
-        truncated,
-      });
+    channel.on('data', this.onStdout);
+    channel.stderr.on('data', this.onStderr);
+    channel.on('exit', (code: unknown) => {
+      this.exitCode = typeof code === 'number' ? code : null;
     });
-  });
+    channel.on('close', () => this.finish());
+  }
+
+  private take(into: Buffer[], chunk: Buffer): void {
+    const room = this.options.maxOutputBytes - this.size;
+    into.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+    this.size += Math.min(chunk.length, room);
+    if (chunk.length >= room) {
+      this.truncated = true;
+      this.stop();
+    }
+  }
+
+  private stop(): void {
+    this.channel.removeListener('data', this.onStdout);
+    this.channel.stderr.removeListener('data', this.onStderr);
+    this.channel.close();
+  }
+
+  private finish(): void {
+    clearTimeout(this.timer);
+    if (this.timedOut) {
+      return;
+    }
+    this.resolve({
+      stdout: Buffer.concat(this.out).toString('utf8'),
+      stderr: Buffer.concat(this.err).toString('utf8'),
+      exitCode: this.truncated ? null : this.exitCode,
+      truncated: this.truncated,
+    });
+  }
 }

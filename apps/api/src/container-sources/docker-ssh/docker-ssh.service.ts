@@ -135,15 +135,22 @@ export class DockerSshService implements ContainerSource, OnModuleInit {
     if (target.hostKeyFingerprint === null) {
       return { ...host, status: 'unknown', containerCount: null, lastSeenAt: seen() };
     }
-    try {
-      const argv = dockerCli.psIds(cliOf(target));
-      const result = await this.runner.run(target, argv, 'docker ps', {
-        timeoutMs: PROBE_TIMEOUT_MS,
-      });
-      const count = result.stdout.split('\n').filter((line) => line.trim() !== '').length;
-      return { ...host, status: 'online', containerCount: count, lastSeenAt: seen() };
-    } catch {
-      return { ...host, status: 'unreachable', containerCount: null, lastSeenAt: seen() };
-    }
+    const argv = dockerCli.psIds(cliOf(target));
+    const counted = this.runner
+      .run(target, argv, 'docker ps', { timeoutMs: PROBE_TIMEOUT_MS })
+      .then((result) => result.stdout.split('\n').filter((line) => line.trim() !== '').length);
+    const count = await withDeadline(counted, PROBE_TIMEOUT_MS).catch(() => null);
+    return count === null
+      ? { ...host, status: 'unreachable', containerCount: null, lastSeenAt: seen() }
+      : { ...host, status: 'online', containerCount: count, lastSeenAt: seen() };
   }
+}
+
+/** Connecting counts against a probe too: a silent host must not hold up the host list. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
