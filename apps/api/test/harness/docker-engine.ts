@@ -49,6 +49,7 @@ function dockerdArgs(d: DockerInfra): string[] {
     ...['--data-root', d.dataRoot, '--exec-root', d.execRoot, '--group', d.socketGroup],
     ...['--iptables=false', '--ip6tables=false', '--cgroup-parent', d.cgroupParent],
     ...['--exec-opt', 'native.cgroupdriver=cgroupfs', '--live-restore'],
+    ...(d.extraArgs ?? []),
   ];
 }
 
@@ -98,6 +99,17 @@ export async function startDockerd(): Promise<number> {
     throw new Error(`${err.message}\n${logTail(d.logFile)}`);
   });
   return pid;
+}
+
+/**
+ * Restarts the engine with extra dockerd arguments, e.g. a TLS listener on loopback
+ * (`--host tcp://127.0.0.1:PORT --tlsverify …`). They stay in effect for later stop/start cycles
+ * until set again; `[]` restores the default engine. Containers live on (live-restore).
+ */
+export async function restartDockerdWith(extraArgs: string[]): Promise<number> {
+  await stopDockerd();
+  updateInfra((infra) => void (infra.docker.extraArgs = extraArgs));
+  return startDockerd();
 }
 
 export interface StopOptions {

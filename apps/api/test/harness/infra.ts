@@ -33,6 +33,8 @@ export interface DockerInfra {
   bridgesBefore: string[];
   /** Whether /run/containerd (where shims put their sockets) existed before the engine started. */
   runContainerdExisted: boolean;
+  /** Extra dockerd arguments set by restartDockerdWith(), kept across stop/start. */
+  extraArgs?: string[];
 }
 
 export interface SshServerInfra {

@@ -19,6 +19,7 @@ import { DockerHostsRepository } from './docker-hosts.repository';
 import { DockerEngineClients, ENGINE_TIMEOUT_MS } from './engine-client';
 import {
   inspectContainer,
+  listContainers,
   performAction,
   readLogs,
   sampleStats,
@@ -73,9 +74,7 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
 
   async listContainers(hostId: string): Promise<ContainerSummary[]> {
     const host = await this.hosts.require(hostId);
-    const items = await this.engines.call(host, (docker, signal) =>
-      docker.listContainers({ all: true, abortSignal: signal }),
-    );
+    const items = await this.engines.call(host, listContainers);
     return items.map(toContainerSummary);
   }
 
@@ -155,11 +154,7 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
 
   private async countContainers(host: DockerHostEntity): Promise<number | null> {
     try {
-      const items = await this.engines.call(
-        host,
-        (docker, signal) => docker.listContainers({ all: true, abortSignal: signal }),
-        PROBE_TIMEOUT_MS,
-      );
+      const items = await this.engines.call(host, listContainers, PROBE_TIMEOUT_MS);
       return items.length;
     } catch (error) {
       if (error instanceof AppError) {

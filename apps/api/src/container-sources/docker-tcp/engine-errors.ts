@@ -46,12 +46,37 @@ const CERT_ERRORS = new Set([
   'EPROTO',
 ]);
 
+const NOT_DOCKER = 'the endpoint does not speak the Docker Engine API';
+
+/** Thrown when an answer has the wrong shape: whatever listens there is not a Docker engine. */
+export class UnexpectedAnswerError extends Error {
+  readonly code = 'EUNEXPECTED_ANSWER';
+
+  constructor() {
+    super(NOT_DOCKER);
+    this.name = 'UnexpectedAnswerError';
+  }
+}
+
+/** The answer if it passes the shape check, else an UnexpectedAnswerError. */
+export function expectShape<T>(value: unknown, check: (value: unknown) => boolean): T {
+  if (!check(value)) {
+    throw new UnexpectedAnswerError();
+  }
+  return value as T;
+}
+
+export const isEngineObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+
 function isHttpError(error: unknown): error is EngineHttpError {
   return typeof (error as Partial<EngineHttpError> | null)?.statusCode === 'number';
 }
 
+/** Duck-typed: errors from Node's core modules may come from another realm (e.g. under jest). */
 function isSystemError(error: unknown): error is SystemError {
-  return error instanceof Error && typeof (error as Partial<SystemError>).code === 'string';
+  const candidate = error as Partial<SystemError> | null;
+  return typeof candidate?.code === 'string' && typeof candidate.message === 'string';
 }
 
 /** The engine's own words: `{"message": "..."}` from the body, else docker-modem's summary. */
@@ -88,8 +113,8 @@ function transportReason(error: SystemError): string {
   if (CERT_ERRORS.has(error.code) || /^ERR_(SSL|TLS)_/.test(error.code)) {
     return `TLS handshake failed: ${error.message}`;
   }
-  if (error.code.startsWith('HPE_')) {
-    return 'the endpoint does not speak the Docker Engine API';
+  if (error.code.startsWith('HPE_') || error.code === 'EUNEXPECTED_ANSWER') {
+    return NOT_DOCKER;
   }
   return error.message;
 }

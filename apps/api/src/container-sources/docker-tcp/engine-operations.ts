@@ -1,7 +1,8 @@
 import type { ContainerAction, ContainerLogs, ContainerStats } from '@archnest/contracts';
 import type Docker from 'dockerode';
 import type { ActionOptions, LogOptions } from '../container-source';
-import type { EngineInspect, EngineStats } from './engine-types';
+import { expectShape, isEngineObject } from './engine-errors';
+import type { EngineInspect, EngineListItem, EngineStats } from './engine-types';
 import { LogCollector } from './log-collector';
 import {
   cpuPercent,
@@ -24,12 +25,21 @@ export const LOG_MAX_LINE_LENGTH = 16 * 1024;
 /** Whether the action changed anything; Docker answers 304 to start/stop when nothing to do. */
 export type ActionOutcome = 'done' | 'unchanged';
 
-export function inspectContainer(
+export async function listContainers(
+  docker: Docker,
+  signal: AbortSignal,
+): Promise<EngineListItem[]> {
+  const items = await docker.listContainers({ all: true, abortSignal: signal });
+  return expectShape(items, (value) => Array.isArray(value) && value.every(isEngineObject));
+}
+
+export async function inspectContainer(
   docker: Docker,
   ref: string,
   signal: AbortSignal,
 ): Promise<EngineInspect> {
-  return docker.getContainer(ref).inspect({ abortSignal: signal });
+  const inspect = await docker.getContainer(ref).inspect({ abortSignal: signal });
+  return expectShape(inspect, (value) => isEngineObject(value) && typeof inspect.Id === 'string');
 }
 
 function openLogStream(
@@ -80,9 +90,13 @@ export async function readLogs(
   return collector.finish();
 }
 
-function oneShotSample(docker: Docker, ref: string, signal: AbortSignal): Promise<EngineStats> {
+async function oneShotSample(
+  docker: Docker,
+  ref: string,
+  signal: AbortSignal,
+): Promise<EngineStats> {
   const options = { stream: false as const, 'one-shot': true, abortSignal: signal };
-  return docker.getContainer(ref).stats(options);
+  return expectShape(await docker.getContainer(ref).stats(options), isEngineObject);
 }
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -161,9 +175,12 @@ export interface EngineVersion {
 }
 
 /** GET /version. dockerode accepts an abort signal here although its typings omit it. */
-export function engineVersion(docker: Docker, signal: AbortSignal): Promise<EngineVersion> {
+export async function engineVersion(docker: Docker, signal: AbortSignal): Promise<EngineVersion> {
   const version = docker.version.bind(docker) as unknown as (options: {
     abortSignal: AbortSignal;
-  }) => Promise<EngineVersion>;
-  return version({ abortSignal: signal });
+  }) => Promise<unknown>;
+  return expectShape(
+    await version({ abortSignal: signal }),
+    (value) => isEngineObject(value) && typeof (value as EngineVersion).ApiVersion === 'string',
+  );
 }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
 import { AuditService } from '../../../audit/audit.service';
 import type { AuthUser } from '../../../common/decorators/current-user.decorator';
 import { assertContainerRef } from '../../container-ref';
 import { DockerHostsRepository } from '../docker-hosts.repository';
 import { DockerEngineClients, type EngineHost } from '../engine-client';
+import { signalShell, startTty, type TtyExec } from './engine-exec';
 import type { StartMessage } from './exec-messages';
 
 /** A running exec: its TTY stream plus the calls that act on it, each with a deadline. */
@@ -17,56 +17,16 @@ export interface ExecHandle {
   resize(cols: number, rows: number): Promise<void>;
   /** The exit code once the process ended; null if it still runs or the engine is gone. */
   exitCode(): Promise<number | null>;
+  /**
+   * Ends the process if it still runs after the client left. Optional: a transport whose stream
+   * close already hangs up the process (an SSH channel with a PTY) needs none.
+   */
+  terminate?(): Promise<void>;
 }
 
-async function drain(stream: NodeJS.ReadableStream): Promise<void> {
-  for await (const _chunk of stream) {
-    // only waiting for the end
-  }
-}
-
-/** `bash` if the container has it (probed with sh), else `sh`. */
-async function pickShell(
-  container: Docker.Container,
-  preferred: StartMessage['shell'],
-  signal: AbortSignal,
-): Promise<string> {
-  if (preferred === 'sh') {
-    return 'sh';
-  }
-  const probe = await container.exec({
-    Cmd: ['sh', '-c', 'command -v bash'],
-    AttachStdout: true,
-    AttachStderr: true,
-    abortSignal: signal,
-  });
-  await drain(await probe.start({ abortSignal: signal }));
-  const { ExitCode } = await probe.inspect({ abortSignal: signal });
-  return ExitCode === 0 ? 'bash' : 'sh';
-}
-
-async function startTty(
-  docker: Docker,
-  ref: string,
-  start: StartMessage,
-  signal: AbortSignal,
-): Promise<{ exec: Docker.Exec; stream: Duplex; shell: string }> {
-  const container = docker.getContainer(ref);
-  const shell = await pickShell(container, start.shell, signal);
-  const exec = await container.exec({
-    Cmd: [shell],
-    AttachStdin: true,
-    AttachStdout: true,
-    AttachStderr: true,
-    Tty: true,
-    Env: ['TERM=xterm-256color'],
-    ConsoleSize: [start.rows, start.cols],
-    abortSignal: signal,
-  });
-  const stream = await exec.start({ hijack: true, stdin: true, Tty: true, abortSignal: signal });
-  await exec.resize({ h: start.rows, w: start.cols, abortSignal: signal });
-  return { exec, stream, shell };
-}
+/** How long a hung-up shell gets before it is killed. */
+const HANGUP_GRACE_MS = 2_000;
+const EXIT_POLLS = 10;
 
 /** Opens Engine API exec sessions with a TTY and audits their start and end. */
 @Injectable()
@@ -82,11 +42,11 @@ export class DockerExecService {
     const host = await this.hosts.require(start.hostId);
     const target = `docker-tcp:${host.name}/${ref}`;
     try {
-      const { exec, stream, shell } = await this.engines.call(host, (docker, signal) =>
+      const tty = await this.engines.call(host, (docker, signal) =>
         startTty(docker, ref, start, signal),
       );
-      await this.record(actor, 'start', target, 'success', `hostId=${host.id} shell=${shell}`);
-      return { shell, target, stream, ...this.controls(host, exec) };
+      await this.record(actor, 'start', target, 'success', `hostId=${host.id} shell=${tty.shell}`);
+      return { shell: tty.shell, target, stream: tty.stream, ...this.controls(host, ref, tty) };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       await this.record(actor, 'start', target, 'failure', `hostId=${host.id} error: ${reason}`);
@@ -98,18 +58,47 @@ export class DockerExecService {
     return this.record(actor, 'end', target, 'success', detail);
   }
 
-  private controls(host: EngineHost, exec: Docker.Exec): Pick<ExecHandle, 'resize' | 'exitCode'> {
+  private controls(
+    host: EngineHost,
+    ref: string,
+    { exec, pid }: TtyExec,
+  ): Pick<ExecHandle, 'resize' | 'exitCode' | 'terminate'> {
+    const running = async (): Promise<boolean> => {
+      const info = await this.engines.call(host, (_docker, signal) =>
+        exec.inspect({ abortSignal: signal }),
+      );
+      return info.Running;
+    };
+    const hangUp = async (name: 'HUP' | 'KILL'): Promise<void> => {
+      if (pid !== null && (await running())) {
+        await this.engines.call(host, (docker, signal) =>
+          signalShell(docker, ref, pid, name, signal),
+        );
+      }
+    };
     return {
+      terminate: async () => {
+        await hangUp('HUP');
+        await new Promise((resolve) => setTimeout(resolve, HANGUP_GRACE_MS));
+        await hangUp('KILL');
+      },
       resize: async (cols, rows) => {
         await this.engines.call(host, (_docker, signal) =>
           exec.resize({ h: rows, w: cols, abortSignal: signal }),
         );
       },
       exitCode: async () => {
-        const info = await this.engines
-          .call(host, (_docker, signal) => exec.inspect({ abortSignal: signal }))
-          .catch(() => null);
-        return info && !info.Running ? info.ExitCode : null;
+        // The attach stream can close a moment before the engine records the exit.
+        for (let attempt = 0; attempt < EXIT_POLLS; attempt++) {
+          const info = await this.engines
+            .call(host, (_docker, signal) => exec.inspect({ abortSignal: signal }))
+            .catch(() => null);
+          if (!info || !info.Running) {
+            return info?.ExitCode ?? null;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        return null;
       },
     };
   }

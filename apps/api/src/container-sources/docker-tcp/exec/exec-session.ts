@@ -151,6 +151,7 @@ export class ExecSession {
     });
     handle.stream.once('close', () => this.onExecEnded(handle));
     handle.stream.once('error', () => handle.stream.destroy());
+    handle.stream.resume(); // a stream paused while starting stays paused despite the listener
   }
 
   private applyBackpressure(handle: ExecHandle): void {
@@ -186,21 +187,24 @@ export class ExecSession {
     const wasRunning = this.phase === 'running';
     this.phase = 'closed';
     if (wasRunning && this.handle) {
-      this.handle.stream.destroy();
       this.end('closed by the client', null).catch((error: unknown) => this.deps.onError(error));
     }
   }
 
+  /** Hangs up the process if it still runs, then records the end of the session. */
   private async end(reason: string, code: number | null): Promise<void> {
-    this.handle?.stream.destroy();
-    if (this.actor && this.handle) {
+    const handle = this.handle;
+    if (!handle) {
+      return;
+    }
+    handle.stream.destroy();
+    if (code === null) {
+      await handle.terminate?.().catch((error: unknown) => this.deps.onError(error));
+    }
+    if (this.actor) {
       const seconds = Math.round((Date.now() - this.startedAt) / 1000);
       const exit = code === null ? '' : ` exit=${code}`;
-      await this.deps.recordEnd(
-        this.actor,
-        this.handle.target,
-        `${reason} after ${seconds} s${exit}`,
-      );
+      await this.deps.recordEnd(this.actor, handle.target, `${reason} after ${seconds} s${exit}`);
     }
   }
 
