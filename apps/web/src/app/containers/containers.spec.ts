@@ -1,82 +1,206 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type HarnessLoader } from '@angular/cdk/testing';
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
-import { provideHttpClient } from '@angular/common/http';
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
+import { MatSelectHarness } from '@angular/material/select/testing';
+import { MatSlideToggleHarness } from '@angular/material/slide-toggle/testing';
 import { MatTableHarness } from '@angular/material/table/testing';
-import type { ContainerHost } from '@archnest/contracts';
-import { Containers } from './containers';
+import { MatTabGroupHarness, MatTabHarness } from '@angular/material/tabs/testing';
+import { Router, provideRouter } from '@angular/router';
+import type { ContainerHost, ContainerSummary, HostContainer } from '@archnest/contracts';
+import { authInterceptor } from '../auth/auth-interceptor';
+import { AUTO_REFRESH_STORAGE_KEY, Containers, REFRESH_INTERVAL_MS } from './containers';
+import { detailOf, host, signInAs, summary } from './testing';
 
-const agentHost: ContainerHost = {
-  source: 'agent',
-  hostId: 'proxmox-vm-1',
-  name: 'docker01',
-  status: 'stale',
-  containerCount: 4,
-  capabilities: ['inspect', 'stats'],
-  lastSeenAt: null,
-};
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+const tcp = host('docker-tcp', 'h1', 'engine01', { containerCount: 2 });
+const ssh = host('docker-ssh', 't1', 'sshbox', { status: 'unreachable', containerCount: null });
+const agent = host('agent', 'vm-1', 'docker01', { status: 'stale', lastSeenAt: minutesAgo(2) });
+const hosts = [tcp, ssh, agent];
+const web = summary('aa', 'web', { state: 'exited', status: 'Exited (0) 1 hour ago' });
+const cache = summary('cc', 'cache', { state: 'exited', status: 'Exited (1) 2 hours ago' });
 
-describe('Containers', () => {
-  let httpTesting: HttpTestingController;
+function on(where: ContainerHost, container: ContainerSummary): HostContainer {
+  return { ...container, source: where.source, hostId: where.hostId, hostName: where.name };
+}
+
+describe('Containers page', () => {
+  let http: HttpTestingController;
   let fixture: ComponentFixture<Containers>;
   let loader: HarnessLoader;
+
+  async function expectGet(url: string): Promise<ReturnType<HttpTestingController['expectOne']>> {
+    return vi.waitFor(() => http.expectOne({ method: 'GET', url }));
+  }
+
+  async function flushAllHosts(containers: HostContainer[], failures = [] as object[]) {
+    (await expectGet('/api/containers/hosts')).flush(hosts);
+    (await expectGet('/api/containers')).flush({ containers, failures });
+  }
 
   function text(): string {
     fixture.detectChanges();
     return (fixture.nativeElement as HTMLElement).textContent ?? '';
   }
 
-  async function flushHosts(hosts: ContainerHost[]): Promise<void> {
-    (await vi.waitFor(() => httpTesting.expectOne('/api/containers/hosts'))).flush(hosts);
+  function pageTabs(): Promise<MatTabGroupHarness> {
+    return loader.getHarness(MatTabGroupHarness.with({ selector: '.page-tabs' }));
   }
 
-  beforeEach(() => {
+  /** Labels of the page's own tabs (a container tab holds a tab group of its own). */
+  async function tabLabels(): Promise<string[]> {
+    const tabs = await loader.getAllHarnesses(
+      MatTabHarness.with({ ancestor: '.page-tabs > .mat-mdc-tab-header' }),
+    );
+    return Promise.all(tabs.map((tab) => tab.getLabel()));
+  }
+
+  async function render(options: { intervalMs?: number } = {}): Promise<void> {
     TestBed.configureTestingModule({
-      providers: [provideHttpClient(), provideHttpClientTesting()],
+      providers: [
+        provideHttpClient(withInterceptors([authInterceptor])),
+        provideHttpClientTesting(),
+        provideRouter([]),
+        { provide: REFRESH_INTERVAL_MS, useValue: options.intervalMs ?? 60_000 },
+      ],
     });
-    httpTesting = TestBed.inject(HttpTestingController);
+    http = TestBed.inject(HttpTestingController);
+    await signInAs('admin');
     fixture = TestBed.createComponent(Containers);
     loader = TestbedHarnessEnvironment.loader(fixture);
-  });
+  }
+
+  beforeEach(() => localStorage.clear());
 
   // Soft, so a leftover request fails this test without skipping Angular's TestBed teardown.
-  afterEach(() => expect.soft(() => httpTesting.verify()).not.toThrow());
+  afterEach(() => expect.soft(() => http.verify()).not.toThrow());
 
-  it('lists the hosts of every source', async () => {
-    await flushHosts([agentHost]);
+  it('groups the hosts by source with their status, counts and last report', async () => {
+    await render();
+    await flushAllHosts([]);
 
-    const rows = await (await loader.getHarness(MatTableHarness)).getCellTextByColumnName();
-    expect(rows['name'].text).toEqual(['docker01']);
-    expect(rows['source'].text).toEqual(['Agent']);
-    expect(rows['status'].text).toEqual(['Stale']);
-    expect(rows['containerCount'].text).toEqual(['4']);
-    expect(rows['lastSeenAt'].text).toEqual(['—']);
+    const select = await loader.getHarness(MatSelectHarness);
+    expect(await select.getValueText()).toBe('All hosts');
+    await select.open();
+    const groups = await select.getOptionGroups();
+    expect(await Promise.all(groups.map((g) => g.getLabelText()))).toEqual([
+      'Docker API',
+      'Docker over SSH',
+      'Agent',
+    ]);
+    const options = await Promise.all((await select.getOptions()).map((o) => o.getText()));
+    expect(options[0]).toContain('3 hosts');
+    expect(options[1]).toMatch(/engine01\s*Online · 2 containers/);
+    expect(options[2]).toMatch(/sshbox\s*Unreachable · count unknown/);
+    expect(options[3]).toMatch(/docker01\s*Stale · 1 container · last report 2 min ago/);
   });
 
-  it('explains how to add a host when there is none', async () => {
-    await flushHosts([]);
-
-    await vi.waitFor(() =>
-      expect(text()).toContain(
-        'No hosts yet — add a Docker host, an SSH target or install the agent',
-      ),
+  it('lists the containers of every source under All hosts, with a Host column', async () => {
+    await render();
+    await flushAllHosts(
+      [on(tcp, web), on(agent, cache)],
+      [{ source: 'docker-ssh', hostId: 't1', message: 'connect ECONNREFUSED' }],
     );
-    expect(await loader.getAllHarnesses(MatTableHarness)).toHaveLength(0);
+
+    const cells = await (await loader.getHarness(MatTableHarness)).getCellTextByColumnName();
+    expect(cells['name'].text).toEqual(['cache', 'web']);
+    expect(cells['host'].text).toEqual(['docker01Agent', 'engine01Docker API']);
+    await vi.waitFor(() =>
+      expect(text()).toContain('sshbox (Docker over SSH): connect ECONNREFUSED'),
+    );
   });
 
-  it('shows a failure and retries', async () => {
-    (await vi.waitFor(() => httpTesting.expectOne('/api/containers/hosts'))).flush(
-      { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' },
+  it('loads the containers of the host picked and keeps it in the address', async () => {
+    await render();
+    await flushAllHosts([on(tcp, web), on(agent, cache)]);
+
+    const select = await loader.getHarness(MatSelectHarness);
+    await select.open();
+    await select.clickOptions({ text: /docker01/ });
+    (await expectGet('/api/containers/hosts')).flush(hosts);
+    (await expectGet('/api/containers/agent/vm-1')).flush([cache]);
+
+    const table = await loader.getHarness(MatTableHarness);
+    const cells = await table.getCellTextByColumnName();
+    expect(cells['name'].text).toEqual(['cache']);
+    expect(cells['host']).toBeUndefined();
+    expect(TestBed.inject(Router).url).toBe('/?host=agent%2Fvm-1');
+  });
+
+  it('opens a closeable tab per container, focuses it when opened again, keeps it on refresh', async () => {
+    await render();
+    await flushAllHosts([on(tcp, web), on(agent, cache)]);
+    await vi.waitFor(() => expect(text()).toContain('engine01'));
+    const openWeb = () =>
+      loader.getHarness(MatButtonHarness.with({ selector: '[aria-label="Open web on engine01"]' }));
+
+    await (await openWeb()).click();
+    (await expectGet(`/api/containers/docker-tcp/h1/${web.id}`)).flush(detailOf(web));
+    expect(await tabLabels()).toEqual(['Containers', 'web']);
+    expect(await (await (await pageTabs()).getSelectedTab()).getLabel()).toBe('web');
+
+    await (await (await pageTabs()).getTabs({ label: 'Containers' }))[0].select();
+    expect(await (await (await pageTabs()).getSelectedTab()).getLabel()).toBe('Containers');
+    await (await openWeb()).click();
+    expect(await tabLabels()).toEqual(['Containers', 'web']);
+    expect(await (await (await pageTabs()).getSelectedTab()).getLabel()).toBe('web');
+
+    await (
+      await loader.getHarness(MatButtonHarness.with({ selector: '[aria-label="Refresh now"]' }))
+    ).click();
+    await flushAllHosts([on(agent, cache)]);
+    expect(await tabLabels()).toEqual(['Containers', 'web']);
+
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Close tab' }))).click();
+    expect(await tabLabels()).toEqual(['Containers']);
+    expect(await (await (await pageTabs()).getSelectedTab()).getLabel()).toBe('Containers');
+  });
+
+  it('refreshes on its own until auto-refresh is turned off, and remembers that', async () => {
+    await render({ intervalMs: 40 });
+    await flushAllHosts([on(tcp, web)]);
+    await flushAllHosts([on(tcp, web)]);
+    expect(text()).toMatch(/Updated \d/);
+
+    await (await loader.getHarness(MatSlideToggleHarness.with({ label: 'Auto-refresh' }))).toggle();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    // At most one tick was already in flight when the toggle flipped.
+    for (const pending of http.match('/api/containers/hosts')) {
+      pending.flush(hosts);
+      (await expectGet('/api/containers')).flush({ containers: [], failures: [] });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    http.expectNone('/api/containers/hosts');
+    expect(localStorage.getItem(AUTO_REFRESH_STORAGE_KEY)).toBe('off');
+  });
+
+  it('tells an admin where to add the first host', async () => {
+    await render();
+    (await expectGet('/api/containers/hosts')).flush([]);
+    (await expectGet('/api/containers')).flush({ containers: [], failures: [] });
+
+    await vi.waitFor(() => expect(text()).toContain('No hosts yet'));
+    const link = await loader.getHarness(MatButtonHarness.with({ text: 'Add a host' }));
+    expect(await (await link.host()).getAttribute('href')).toBe('/hosts');
+  });
+
+  it('shows why loading failed and retries', async () => {
+    await render();
+    (await expectGet('/api/containers/hosts')).flush(hosts);
+    (await expectGet('/api/containers')).flush(
+      { statusCode: 500, message: 'Internal server error (correlation id 42)' },
       { status: 500, statusText: 'Internal Server Error' },
     );
-    await vi.waitFor(() => expect(text()).toContain('Could not load the hosts'));
+    await vi.waitFor(() =>
+      expect(text()).toContain('Could not load the containers: Internal server error'),
+    );
 
     await (await loader.getHarness(MatButtonHarness.with({ text: 'Retry' }))).click();
-    await flushHosts([agentHost]);
-
-    expect(await loader.getAllHarnesses(MatTableHarness)).toHaveLength(1);
+    await flushAllHosts([on(tcp, web)]);
+    await vi.waitFor(() => expect(text()).not.toContain('Could not load'));
+    expect(text()).toContain('web');
   });
 });
