@@ -1,0 +1,153 @@
+import { sign } from 'jsonwebtoken';
+import { Http, seedUsers } from '../support/http';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/**
+ * The auth matrix, derived from the OpenAPI document so that a new route is covered the day it
+ * is added: anonymous → 401 unless public; member → 403 on every admin-only or mutating route;
+ * the agent token → accepted by ingest only; broken JWTs → 401.
+ */
+interface Operation {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  adminOnly: boolean;
+}
+
+interface OpenApiDocument {
+  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+}
+
+const AGENT_TOKEN = 'matrix-agent-token-0123456789';
+const INGEST = 'POST /api/agents/docker/report';
+const PUBLIC = new Set([
+  'GET /api/health',
+  'GET /api/auth/setup',
+  'POST /api/auth/setup',
+  'POST /api/auth/login',
+  INGEST,
+]);
+const SAMPLE_PARAMS: Record<string, string> = {
+  id: '00000000-0000-4000-8000-000000000000',
+  hostId: '00000000-0000-4000-8000-000000000001',
+  targetId: '00000000-0000-4000-8000-000000000002',
+  containerId: 'web',
+  ref: 'web',
+  source: 'agent',
+  action: 'start',
+};
+
+function operationsOf(doc: OpenApiDocument): Operation[] {
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      method: method.toUpperCase() as Operation['method'],
+      path: path.replace(/\{(\w+)\}/g, (_m, name: string) => SAMPLE_PARAMS[name] ?? 'x'),
+      adminOnly: '403' in operation.responses,
+    })),
+  );
+}
+
+const key = (op: Operation): string => `${op.method} ${op.path}`;
+const isMutating = (op: Operation): boolean => op.method !== 'GET';
+
+describe('auth matrix over every documented operation', () => {
+  let testApp: TestApp;
+  let http: Http;
+  let operations: Operation[];
+  let member: string;
+  let adminId: string;
+
+  beforeAll(async () => {
+    testApp = await startTestApp({ ARCHNEST_AGENT_TOKEN: AGENT_TOKEN });
+    http = new Http(testApp.app);
+    const tokens = await seedUsers(http);
+    member = tokens.member;
+    adminId = (await http.as(tokens.admin).get<{ id: string }>('/api/auth/me')).body.id;
+    operations = operationsOf((await http.get<OpenApiDocument>('/api/docs-json')).body);
+  });
+  afterAll(() => testApp.close());
+
+  const call = (op: Operation, token?: string): Promise<number> =>
+    http
+      .as(token)
+      .send(op.method, op.path, op.method === 'GET' || op.method === 'DELETE' ? undefined : {})
+      .then((reply) => reply.status);
+
+  it('finds the routes it should cover', () => {
+    expect(operations.length).toBeGreaterThanOrEqual(15);
+    expect(operations.map(key)).toEqual(expect.arrayContaining([...PUBLIC]));
+  });
+
+  it('answers 401 to anonymous calls everywhere but the public routes', async () => {
+    const wrong: string[] = [];
+    for (const op of operations.filter((o) => !PUBLIC.has(key(o)))) {
+      const status = await call(op);
+      if (status !== 401) {
+        wrong.push(`${key(op)} → ${status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('makes every mutating route admin-only, and members get 403 on each', async () => {
+    const notAdminOnly = operations
+      .filter((op) => isMutating(op) && !PUBLIC.has(key(op)) && !op.adminOnly)
+      .map(key);
+    expect(notAdminOnly).toEqual([]);
+    const wrong: string[] = [];
+    for (const op of operations.filter((o) => o.adminOnly)) {
+      const status = await call(op, member);
+      if (status !== 403) {
+        wrong.push(`${key(op)} → ${status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('lets members read what is not admin-only', async () => {
+    const reads = operations.filter((op) => !op.adminOnly && !PUBLIC.has(key(op)));
+    for (const op of reads) {
+      expect([key(op), await call(op, member)]).not.toEqual([key(op), 401]);
+      expect([key(op), await call(op, member)]).not.toEqual([key(op), 403]);
+    }
+  });
+
+  it('accepts the agent token on ingest only', async () => {
+    const wrong: string[] = [];
+    for (const op of operations.filter((o) => !PUBLIC.has(key(o)))) {
+      const status = await call(op, AGENT_TOKEN);
+      if (status !== 401) {
+        wrong.push(`${key(op)} → ${status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    const ingest = operations.find((op) => key(op) === INGEST)!;
+    expect(await call(ingest, AGENT_TOKEN)).toBe(400);
+  });
+
+  it('refuses expired, tampered, wrong-algorithm and alg:none admin tokens everywhere', async () => {
+    const claims = { sub: adminId, username: 'admin', role: 'admin' };
+    const secret = testApp.config.jwtSecret;
+    const none = (payload: object): string =>
+      [{ alg: 'none', typ: 'JWT' }, payload]
+        .map((p) => Buffer.from(JSON.stringify(p)).toString('base64url'))
+        .join('.') + '.';
+    const valid = sign(claims, secret, { expiresIn: 60 });
+    const [header, , signature] = valid.split('.');
+    const broken = {
+      expired: sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 }, secret),
+      tampered: `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: 'x' })).toString('base64url')}.${signature}`,
+      hs512: sign(claims, secret, { algorithm: 'HS512', expiresIn: 60 }),
+      none: none({ ...claims, exp: Math.floor(Date.now() / 1000) + 60 }),
+    };
+    const wrong: string[] = [];
+    for (const op of operations.filter((o) => !PUBLIC.has(key(o)))) {
+      for (const [name, token] of Object.entries(broken)) {
+        const status = await call(op, token);
+        if (status !== 401) {
+          wrong.push(`${name}: ${key(op)} → ${status}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
