@@ -16,6 +16,7 @@ import { MatTabsModule } from '@angular/material/tabs';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import type { ContainerAction, ContainerDetail as DetailData } from '@archnest/contracts';
 import { describeError } from '../common/http-error';
+import { registerIcons } from '../shell/icons';
 import { ACTION_LABELS, ContainerActions, actionsFor } from './container-actions';
 import { ContainerEnv } from './container-env';
 import { ContainerLogs } from './container-logs';
@@ -77,6 +78,7 @@ export class ContainerDetail {
   protected readonly busy = computed(() => this.actions.busy().has(this.row().key));
 
   constructor() {
+    registerIcons();
     effect(() => {
       this.row();
       untracked(() => void this.load());

@@ -15,6 +15,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { ContainerState } from '@archnest/contracts';
 import { Auth } from '../auth/auth';
+import { registerIcons } from '../shell/icons';
 import { ExecSession, SOCKET_FACTORY, execUrl } from './exec-session';
 import { NOT_REPORTED, can, type ContainerRow } from './sources';
 import { TERMINAL_FACTORY, type TerminalLike } from './terminal';
@@ -51,6 +52,7 @@ export class ExecTerminal {
   protected readonly failed = signal(false);
 
   constructor() {
+    registerIcons();
     inject(DestroyRef).onDestroy(() => {
       this.session?.close();
       this.resizeObserver?.disconnect();

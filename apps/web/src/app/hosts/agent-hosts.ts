@@ -17,6 +17,7 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import type { AgentHost } from '@archnest/contracts';
 import { describeError } from '../common/http-error';
+import { registerIcons } from '../shell/icons';
 import { timeAgo } from '../containers/format';
 import { HostsApi } from './hosts-api';
 
@@ -85,6 +86,7 @@ export class AgentHosts {
   );
 
   constructor() {
+    registerIcons();
     void this.loadHosts();
   }
 

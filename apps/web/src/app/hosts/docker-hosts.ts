@@ -10,6 +10,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { firstValueFrom } from 'rxjs';
 import { ConfirmDialog, type ConfirmDialogData } from '../common/confirm-dialog';
 import { describeError } from '../common/http-error';
+import { registerIcons } from '../shell/icons';
 import { DockerHostDialog } from './docker-host-dialog';
 import { type DockerHost, HostsApi } from './hosts-api';
 
@@ -41,6 +42,7 @@ export class DockerHosts {
   protected readonly testing = signal<string | null>(null);
 
   constructor() {
+    registerIcons();
     void this.loadHosts();
   }
 

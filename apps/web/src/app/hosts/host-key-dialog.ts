@@ -4,6 +4,7 @@ import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/materia
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { describeError } from '../common/http-error';
+import { registerIcons } from '../shell/icons';
 import { type HostKeyScan, HostsApi, type SshTarget } from './hosts-api';
 
 export interface HostKeyDialogData {
@@ -65,6 +66,10 @@ export class HostKeyDialog {
   private readonly dialogRef = inject<MatDialogRef<HostKeyDialog, SshTarget>>(MatDialogRef);
 
   protected readonly data = inject<HostKeyDialogData>(MAT_DIALOG_DATA);
+
+  constructor() {
+    registerIcons();
+  }
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
 

@@ -9,6 +9,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { firstValueFrom } from 'rxjs';
 import { ConfirmDialog, type ConfirmDialogData } from '../common/confirm-dialog';
 import { describeError } from '../common/http-error';
+import { registerIcons } from '../shell/icons';
 import { HostKeyDialog, type HostKeyDialogData } from './host-key-dialog';
 import { HostsApi, type SshTarget } from './hosts-api';
 import { SshTargetDialog, type SshTargetDialogData } from './ssh-target-dialog';
@@ -36,6 +37,7 @@ export class SshTargets {
   private readonly names = computed(() => new Map(this.targets().map((t) => [t.id, t.name])));
 
   constructor() {
+    registerIcons();
     void this.loadTargets();
   }
 
