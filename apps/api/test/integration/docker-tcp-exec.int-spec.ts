@@ -83,7 +83,6 @@ describe('docker-tcp exec', () => {
     expect(client.find('ready')).toEqual({ type: 'ready', shell: 'sh' });
     client.send({ type: 'input', data: 'echo $((6*7))\r' });
     await client.untilOutput(/\b42\b/);
-    expect(client.output()).not.toContain('ARCHNEST_EXEC_PID');
     client.send({ type: 'resize', cols: 120, rows: 40 });
     await new Promise((r) => setTimeout(r, 300));
     client.send({ type: 'input', data: 'stty size\r' });
@@ -117,25 +116,31 @@ describe('docker-tcp exec', () => {
     sh.close();
   });
 
-  it('ends the exec session when the client closes the socket', async () => {
+  it('ends the exec session and what it started when the client closes the socket', async () => {
     const client = await startShell(SHELL);
-    client.send({ type: 'input', data: 'sleep 7777\r' });
-    await waitFor(
-      'sleep 7777 in the container',
-      async () => (await processes(SHELL)).includes('sleep 7777'),
-      10_000,
-    );
+    client.send({ type: 'input', data: 'sleep 8888 & sleep 7777\r' });
+    await waitFor('both sleeps in the container', async () => {
+      const ps = await processes(SHELL);
+      return ps.includes('sleep 7777') && ps.includes('sleep 8888');
+    });
     client.close();
-    await waitFor(
-      'the exec to end',
-      async () => !(await processes(SHELL)).includes('sleep 7777'),
-      10_000,
-    );
+    await waitFor('the session to end', async () => !/sleep [78]{4}/.test(await processes(SHELL)));
     await waitFor(
       'exec end audit',
       async () => (await auditRows(admin))[0]?.action === 'docker-tcp.exec.end',
     );
     expect((await auditRows(admin))[0]?.detail).toMatch(/^closed by the client after \d+ s$/);
+  });
+
+  it('reaps background jobs left behind when the shell exits', async () => {
+    const client = await startShell(SHELL);
+    client.send({ type: 'input', data: 'sleep 6666 & exit 0\r' });
+    await client.closed;
+    expect(client.find('exit')).toEqual({ type: 'exit', code: 0 });
+    await waitFor(
+      'the job to be reaped',
+      async () => !(await processes(SHELL)).includes('sleep 6666'),
+    );
   });
 
   it.each([

@@ -5,7 +5,7 @@ import type { AuthUser } from '../../../common/decorators/current-user.decorator
 import { assertContainerRef } from '../../container-ref';
 import { DockerHostsRepository } from '../docker-hosts.repository';
 import { DockerEngineClients, type EngineHost } from '../engine-client';
-import { signalShell, startTty, type TtyExec } from './engine-exec';
+import { endSession, startTty, type TtyExec } from './engine-exec';
 import type { StartMessage } from './exec-messages';
 
 /** A running exec: its TTY stream plus the calls that act on it, each with a deadline. */
@@ -18,14 +18,12 @@ export interface ExecHandle {
   /** The exit code once the process ended; null if it still runs or the engine is gone. */
   exitCode(): Promise<number | null>;
   /**
-   * Ends the process if it still runs after the client left. Optional: a transport whose stream
-   * close already hangs up the process (an SSH channel with a PTY) needs none.
+   * Ends whatever the session left running in the container (Docker keeps exec processes alive
+   * after their client is gone). Called once the session is over, however it ended.
    */
   terminate?(): Promise<void>;
 }
 
-/** How long a hung-up shell gets before it is killed. */
-const HANGUP_GRACE_MS = 2_000;
 const EXIT_POLLS = 10;
 
 /** Opens Engine API exec sessions with a TTY and audits their start and end. */
@@ -61,27 +59,11 @@ export class DockerExecService {
   private controls(
     host: EngineHost,
     ref: string,
-    { exec, pid }: TtyExec,
+    { exec, sessionId }: TtyExec,
   ): Pick<ExecHandle, 'resize' | 'exitCode' | 'terminate'> {
-    const running = async (): Promise<boolean> => {
-      const info = await this.engines.call(host, (_docker, signal) =>
-        exec.inspect({ abortSignal: signal }),
-      );
-      return info.Running;
-    };
-    const hangUp = async (name: 'HUP' | 'KILL'): Promise<void> => {
-      if (pid !== null && (await running())) {
-        await this.engines.call(host, (docker, signal) =>
-          signalShell(docker, ref, pid, name, signal),
-        );
-      }
-    };
     return {
-      terminate: async () => {
-        await hangUp('HUP');
-        await new Promise((resolve) => setTimeout(resolve, HANGUP_GRACE_MS));
-        await hangUp('KILL');
-      },
+      terminate: () =>
+        this.engines.call(host, (docker, signal) => endSession(docker, ref, sessionId, signal)),
       resize: async (cols, rows) => {
         await this.engines.call(host, (_docker, signal) =>
           exec.resize({ h: rows, w: cols, abortSignal: signal }),

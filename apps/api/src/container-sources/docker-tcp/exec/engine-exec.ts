@@ -1,17 +1,17 @@
 import type Docker from 'dockerode';
+import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { StartMessage } from './exec-messages';
 
-/** The first line the session's shell prints: its PID inside the container. */
-const PID_LINE = /^ARCHNEST_EXEC_PID=(\d+)\r?\n$/;
-const FIRST_LINE_MAX = 512;
+/** Marks every process of one session (the shell and its children inherit it). */
+export const EXEC_SESSION_ENV = 'ARCHNEST_EXEC_SESSION';
 
 export interface TtyExec {
   exec: Docker.Exec;
   stream: Duplex;
   shell: 'bash' | 'sh';
-  /** The shell's PID in the container's PID namespace, to end it when the client leaves. */
-  pid: number | null;
+  /** 32 hex characters, the value of EXEC_SESSION_ENV in the session's processes. */
+  sessionId: string;
 }
 
 async function drain(stream: NodeJS.ReadableStream): Promise<void> {
@@ -49,41 +49,7 @@ async function pickShell(
   return found === 0 ? 'bash' : 'sh';
 }
 
-/** Reads the first line off the stream and puts back whatever came after it. */
-function readFirstLine(stream: Duplex, signal: AbortSignal): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buffer = Buffer.alloc(0);
-    const finish = (line: string, rest: Buffer): void => {
-      stream.pause();
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-      signal.removeEventListener('abort', onAbort);
-      if (rest.length > 0) {
-        stream.unshift(rest);
-      }
-      resolve(line);
-    };
-    const onData = (chunk: Buffer): void => {
-      buffer = Buffer.concat([buffer, chunk]);
-      const end = buffer.indexOf(0x0a);
-      if (end >= 0 || buffer.length > FIRST_LINE_MAX) {
-        const cut = end >= 0 ? end + 1 : buffer.length;
-        finish(buffer.subarray(0, cut).toString('utf8'), buffer.subarray(cut));
-      }
-    };
-    const onEnd = (): void => finish(buffer.toString('utf8'), Buffer.alloc(0));
-    const onAbort = (): void => reject(new Error('aborted while starting the shell'));
-    stream.on('data', onData);
-    stream.once('end', onEnd);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/**
- * Starts the shell with a TTY. It is started through `sh -c` that first prints its PID: the
- * Engine API cannot end an exec, and closing the attach stream leaves the process running, so
- * the PID is what lets the session end it when the client leaves.
- */
+/** Starts the shell with a TTY, its processes marked with a fresh session id. */
 export async function startTty(
   docker: Docker,
   ref: string,
@@ -92,33 +58,37 @@ export async function startTty(
 ): Promise<TtyExec> {
   const container = docker.getContainer(ref);
   const shell = await pickShell(container, start.shell, signal);
+  const sessionId = randomBytes(16).toString('hex');
   const exec = await container.exec({
-    Cmd: ['sh', '-c', `echo ARCHNEST_EXEC_PID=$$; exec ${shell}`],
+    Cmd: [shell],
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
     Tty: true,
-    Env: ['TERM=xterm-256color'],
+    Env: ['TERM=xterm-256color', `${EXEC_SESSION_ENV}=${sessionId}`],
     ConsoleSize: [start.rows, start.cols],
     abortSignal: signal,
   });
   const stream = await exec.start({ hijack: true, stdin: true, Tty: true, abortSignal: signal });
-  const line = await readFirstLine(stream, signal);
-  const match = PID_LINE.exec(line);
-  if (!match) {
-    stream.unshift(Buffer.from(line));
-  }
   await exec.resize({ h: start.rows, w: start.cols, abortSignal: signal });
-  return { exec, stream, shell, pid: match ? Number(match[1]) : null };
+  return { exec, stream, shell, sessionId };
 }
 
-/** Sends a signal to the session's shell from a second exec (the shell's `kill` builtin). */
-export async function signalShell(
+/**
+ * Kills every process in the container that carries the session's marker: the shell and anything
+ * started from it. The Engine API cannot end an exec, and a closed attach stream leaves its
+ * process running. The same cleanup as the SSH source's (docker-cli.ts endShell).
+ */
+export async function endSession(
   docker: Docker,
   ref: string,
-  pid: number,
-  name: 'HUP' | 'KILL',
+  sessionId: string,
   signal: AbortSignal,
 ): Promise<void> {
-  await runCommand(docker.getContainer(ref), ['sh', '-c', `kill -${name} ${pid}`], signal);
+  if (!/^[a-f0-9]{32}$/.test(sessionId)) {
+    throw new Error('An exec session id is 32 lowercase hex characters');
+  }
+  const marker = `${EXEC_SESSION_ENV}=${sessionId}`;
+  const script = `for p in /proc/[0-9]*; do if grep -q '${marker}' "$p/environ" 2>/dev/null; then kill -9 "\${p#/proc/}" 2>/dev/null; fi; done; exit 0`;
+  await runCommand(docker.getContainer(ref), ['sh', '-c', script], signal);
 }

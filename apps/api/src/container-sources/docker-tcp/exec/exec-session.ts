@@ -198,9 +198,7 @@ export class ExecSession {
       return;
     }
     handle.stream.destroy();
-    if (code === null) {
-      await handle.terminate?.().catch((error: unknown) => this.deps.onError(error));
-    }
+    await handle.terminate?.().catch((error: unknown) => this.deps.onError(error));
     if (this.actor) {
       const seconds = Math.round((Date.now() - this.startedAt) / 1000);
       const exit = code === null ? '' : ` exit=${code}`;
