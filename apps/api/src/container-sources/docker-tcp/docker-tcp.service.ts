@@ -25,7 +25,9 @@ import {
   sampleStats,
   type ActionOutcome,
 } from './engine-operations';
+import type { EngineStats } from './engine-types';
 import { toContainerDetail, toContainerSummary } from './normalize';
+import { PreviousSamples } from './previous-samples';
 
 /** How long the host list waits for each engine before showing it unreachable. */
 export const PROBE_TIMEOUT_MS = 3_000;
@@ -40,6 +42,7 @@ const DEFAULT_STOP_GRACE_S = 10;
 export class DockerTcpService implements ContainerSource, OnModuleInit {
   readonly kind = 'docker-tcp';
   readonly capabilities: readonly Capability[] = ['inspect', 'stats', 'logs', 'manage', 'exec'];
+  private readonly samples = new PreviousSamples();
 
   constructor(
     private readonly hosts: DockerHostsRepository,
@@ -99,7 +102,12 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
   async getStats(hostId: string, ref: string): Promise<ContainerStats> {
     assertContainerRef(ref);
     const host = await this.hosts.require(hostId);
-    return this.engines.call(host, (docker, signal) => sampleStats(docker, ref, signal));
+    const key = `${host.id}/${ref}`;
+    const memory = {
+      before: (current: EngineStats) => this.samples.before(key, current),
+      keep: (sample: EngineStats) => this.samples.keep(key, sample),
+    };
+    return this.engines.call(host, (docker, signal) => sampleStats(docker, ref, signal, memory));
   }
 
   async runAction(

@@ -2,7 +2,7 @@ import type { ContainerAction, ContainerLogs, ContainerStats } from '@archnest/c
 import type Docker from 'dockerode';
 import type { ActionOptions, LogOptions } from '../container-source';
 import { expectShape, isEngineObject } from './engine-errors';
-import type { EngineInspect, EngineListItem, EngineStats } from './engine-types';
+import type { EngineCpuStats, EngineInspect, EngineListItem, EngineStats } from './engine-types';
 import { LogCollector } from './log-collector';
 import {
   cpuPercent,
@@ -13,9 +13,9 @@ import {
 } from './stats';
 
 /**
- * The gap between our two CPU samples. Docker's own stream=false waits for two ticks of its 1 s
- * stats collector (1-2 s per call); two one-shot samples half a second apart give the same
- * formula over a shorter window in a third of the time (docs/docker-tcp.md, "Stats").
+ * The least gap between two CPU samples taken for one request. Docker's stream=false waits for
+ * two ticks of its 1 s collector (1-2 s per call); engines also hold a second one-shot sample
+ * of a container until a second has passed (docs/docker-tcp.md, "Stats").
  */
 export const STATS_SAMPLE_GAP_MS = 500;
 /** Bounds of one logs answer: text kept in memory, and one line (Docker splits at 16 KiB). */
@@ -101,14 +101,22 @@ async function oneShotSample(
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Where the sampler keeps the last sample of this container (see PreviousSamples). */
+export interface SampleMemory {
+  before(current: EngineStats): EngineCpuStats | null;
+  keep(sample: EngineStats): void;
+}
+
 /**
- * A one-shot snapshot with CPU % from two samples. An engine that ignores `one-shot` (API < 1.41)
- * already waited for two samples itself and sent both (precpu/cpu): those are used as they are.
+ * A one-shot snapshot with CPU % from two samples: the API's previous sample of the container
+ * when it is 0.5-10 s old, else a second sample taken here. An engine that ignores `one-shot`
+ * (API < 1.41) already waited for two samples itself and sent both (precpu/cpu).
  */
 export async function sampleStats(
   docker: Docker,
   ref: string,
   signal: AbortSignal,
+  memory: SampleMemory,
 ): Promise<ContainerStats> {
   const first = await oneShotSample(docker, ref, signal);
   if (!isLiveSample(first)) {
@@ -117,8 +125,14 @@ export async function sampleStats(
   if (hasPreviousSample(first)) {
     return toContainerStats(first, cpuPercent(first.precpu_stats ?? {}, first.cpu_stats ?? {}));
   }
+  const previous = memory.before(first);
+  if (previous) {
+    memory.keep(first);
+    return toContainerStats(first, cpuPercent(previous, first.cpu_stats ?? {}));
+  }
   await pause(STATS_SAMPLE_GAP_MS);
   const second = await oneShotSample(docker, ref, signal);
+  memory.keep(second);
   return toContainerStats(second, cpuPercent(first.cpu_stats ?? {}, second.cpu_stats ?? {}));
 }
 

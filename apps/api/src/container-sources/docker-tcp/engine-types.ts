@@ -71,6 +71,8 @@ export interface EngineCpuStats {
 }
 
 export interface EngineStats {
+  /** The container's full id (API 1.41+). */
+  id?: string;
   read?: string;
   cpu_stats?: EngineCpuStats;
   precpu_stats?: EngineCpuStats;
