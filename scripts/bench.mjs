@@ -9,3 +9,4 @@ console.log(
 await benchApi();
 console.log('');
 await benchAgentIngest();
+await (await import('./bench/docker-tcp-stats.mjs')).benchDockerTcpStats();
