@@ -10,3 +10,4 @@ await benchApi();
 console.log('');
 await benchAgentIngest();
 await (await import('./bench/docker-tcp-stats.mjs')).benchDockerTcpStats();
+await (await import('./bench/docker-ssh-list.mjs')).benchDockerSshList();

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { ClientChannel } from 'ssh2';
 import { AppError } from '../common/errors/app-error';
@@ -12,6 +13,19 @@ class FakeChannel extends EventEmitter {
   }
 }
 
+/** A local `sh -c <command>` dressed as an exec channel, for command shells. */
+function localChannel(command: string): ClientChannel {
+  const child = spawn('sh', ['-c', command], { stdio: 'pipe' });
+  const channel = Object.assign(new EventEmitter(), {
+    stderr: child.stderr,
+    write: (data: string) => child.stdin.write(data),
+    close: () => child.kill('SIGKILL'),
+  });
+  child.stdout.on('data', (chunk: Buffer) => channel.emit('data', chunk));
+  child.on('exit', () => channel.emit('close'));
+  return channel as unknown as ClientChannel;
+}
+
 /** Like SshConnection: `dead` is a socket gone unnoticed; close() always notifies once. */
 class FakeConnection {
   isOpen = true;
@@ -21,14 +35,21 @@ class FakeConnection {
   private readonly listeners: Array<() => void> = [];
   readonly endpoint = { name: 't', host: 'h', port: 22 };
 
-  openExec(): Promise<ClientChannel> {
+  readonly channels: ClientChannel[] = [];
+
+  openExec(command: string): Promise<ClientChannel> {
     if (!this.isOpen || this.dead || this.failNext) {
       const error = this.failNext ?? new ConnectionLostError();
       this.failNext = null;
       return Promise.reject(error);
     }
     this.opened += 1;
-    return Promise.resolve(new FakeChannel() as unknown as ClientChannel);
+    const channel =
+      command === 'exec sh'
+        ? localChannel(command)
+        : (new FakeChannel() as unknown as ClientChannel);
+    this.channels.push(channel);
+    return Promise.resolve(channel);
   }
 
   onClose(listener: () => void): () => void {
@@ -39,6 +60,7 @@ class FakeConnection {
   close(): void {
     if (this.isOpen) {
       this.isOpen = false;
+      this.channels.forEach((channel) => channel.close());
       this.listeners.forEach((listener) => listener());
     }
   }
@@ -169,5 +191,52 @@ describe('SshPool', () => {
     channel.close();
     await new Promise((r) => setTimeout(r, 60));
     expect(connections[0]?.isOpen).toBe(false);
+  });
+
+  describe('commands', () => {
+    const limits = { timeoutMs: 5_000, maxOutputBytes: 1024 };
+    const pools: SshPool[] = [];
+    afterEach(() => pools.splice(0).forEach((pool) => pool.onModuleDestroy()));
+
+    it('runs commands on one long-lived shell instead of a session each', async () => {
+      const { pool, connections, target } = setup({ channelTimeoutMs: 5_000 });
+      pools.push(pool);
+      const t = target('a');
+      for (const word of ['one', 'two', 'three']) {
+        await expect(pool.run(t, ['echo', word], limits)).resolves.toMatchObject({
+          stdout: `${word}\n`,
+          exitCode: 0,
+        });
+      }
+      expect(connections[0]?.opened).toBe(1);
+    });
+
+    it('opens a shell per concurrent command up to the limit, then reuses them', async () => {
+      const { pool, connections, target } = setup({
+        maxCommandChannels: 2,
+        channelTimeoutMs: 5_000,
+      });
+      pools.push(pool);
+      const t = target('a');
+      const results = await Promise.all(
+        [1, 2, 3, 4].map((i) => pool.run(t, ['sh', '-c', `sleep 0.1; echo ${i}`], limits)),
+      );
+      expect(results.map((r) => r.stdout)).toEqual(['1\n', '2\n', '3\n', '4\n']);
+      expect(connections[0]?.opened).toBe(2);
+    });
+
+    it('replaces a shell that died, and all of them with the connection', async () => {
+      const { pool, connections, target } = setup({ channelTimeoutMs: 5_000 });
+      pools.push(pool);
+      const t = target('a');
+      await pool.run(t, ['true'], limits);
+      connections[0]?.channels[0]?.close();
+      await new Promise((r) => setTimeout(r, 50));
+      await expect(pool.run(t, ['echo', 'ok'], limits)).resolves.toMatchObject({ stdout: 'ok\n' });
+      expect(connections[0]?.opened).toBe(2);
+      connections[0]?.close();
+      await expect(pool.run(t, ['echo', 'ok'], limits)).resolves.toMatchObject({ exitCode: 0 });
+      expect(connections).toHaveLength(2);
+    });
   });
 });

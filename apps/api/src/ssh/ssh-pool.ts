@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import type { ClientChannel } from 'ssh2';
 import { AppError, ErrorCode } from '../common/errors/app-error';
+import { CommandShell } from './command-shell';
+import { CommandTimeoutError, type CommandOptions, type CommandResult } from './exec-command';
 import { Semaphore, type Release } from './semaphore';
 import {
   ConnectionLostError,
@@ -15,7 +17,10 @@ import { describeHop, type SshHop } from './ssh-hop';
 export interface PoolOptions {
   /** A connection without open channels is closed after this long. */
   idleMs: number;
-  /** Concurrent short commands per target; more wait (OpenSSH allows 10 sessions by default). */
+  /**
+   * Concurrent commands per target, each on its own long-lived command shell; more wait.
+   * With the shells below this stays under OpenSSH's default of 10 sessions per connection.
+   */
   maxCommandChannels: number;
   /** Concurrent interactive shells per target; more are refused. */
   maxShellChannels: number;
@@ -39,6 +44,8 @@ export interface PoolTarget extends Pick<SshHop, 'id' | 'name' | 'host' | 'port'
 
 class PoolEntry {
   connection: Promise<SshConnection> | null = null;
+  /** Idle command shells of the current connection; a busy one is out of this list. */
+  idleShells: CommandShell[] = [];
   /** Every hop of the chain, known once it loaded; null while loading. */
   hopIds: ReadonlySet<string> | null = null;
   active = 0;
@@ -51,6 +58,7 @@ class PoolEntry {
 
   dispose(): void {
     this.stopIdleTimer();
+    this.idleShells = [];
     const connection = this.connection;
     this.connection = null;
     connection?.then(
@@ -68,9 +76,11 @@ class PoolEntry {
 }
 
 /**
- * One live SSH connection per target, shared by concurrent requests as channels. A connection
- * that died is noticed (close event, keepalive) and replaced once per request; an idle one is
- * closed; editing a target, or any hop of its chain, closes it (invalidate).
+ * One live SSH connection per target, shared by concurrent requests as channels: commands run
+ * on a few long-lived command shells (no new sshd session per command), interactive shells on
+ * channels of their own. A connection that died is noticed (close event, keepalive) and replaced
+ * once per request; an idle one is closed; editing a target, or any hop of its chain, closes it
+ * (invalidate).
  */
 @Injectable()
 export class SshPool implements OnModuleDestroy {
@@ -90,7 +100,36 @@ export class SshPool implements OnModuleDestroy {
     return this.connects;
   }
 
-  /** A ChannelOpener for execCommand, bound to one target. */
+  /**
+   * Runs one command on the target (argv, every element quoted), on an idle command shell of
+   * its pooled connection or a new one.
+   */
+  async run(
+    target: PoolTarget,
+    argv: readonly string[],
+    options: CommandOptions,
+  ): Promise<CommandResult> {
+    const entry = this.entryFor(target.id);
+    entry.stopIdleTimer();
+    const release = await this.acquire(target, entry, false);
+    entry.active += 1;
+    try {
+      const worker = this.takeIdleShell(entry) ?? (await this.openShell(target, options));
+      try {
+        return await worker.run(argv, options);
+      } finally {
+        // A shell belongs to the connection it was opened on; it closes with it.
+        if (worker.isIdle && this.entries.get(target.id) === entry) {
+          entry.idleShells.push(worker);
+        }
+      }
+    } finally {
+      release();
+      this.deactivate(target.id, entry);
+    }
+  }
+
+  /** A ChannelOpener for execCommand (one channel per command), bound to one target. */
   channels(target: PoolTarget): ChannelOpener {
     return { openExec: (command, request) => this.openExec(target, command, request) };
   }
@@ -209,6 +248,26 @@ export class SshPool implements OnModuleDestroy {
     });
   }
 
+  private takeIdleShell(entry: PoolEntry): CommandShell | undefined {
+    entry.idleShells = entry.idleShells.filter((shell) => shell.isIdle);
+    return entry.idleShells.pop();
+  }
+
+  private openShell(target: PoolTarget, options: CommandOptions): Promise<CommandShell> {
+    const opener: ChannelOpener = {
+      openExec: (command, request) => this.openWithRetry(target, command, request ?? {}),
+    };
+    const timeoutMs = this.options.channelTimeoutMs;
+    return CommandShell.open(opener, { ...options, timeoutMs }).catch((error: unknown) => {
+      if (error instanceof AppError) {
+        throw error;
+      }
+      throw error instanceof CommandTimeoutError
+        ? sshErrors.timeout(target, 'starting a shell on', timeoutMs)
+        : sshErrors.unreachable(target, 'its shell did not start');
+    });
+  }
+
   private connectionFor(target: PoolTarget): Promise<SshConnection> {
     const entry = this.entryFor(target.id);
     if (!entry.connection) {
@@ -217,6 +276,7 @@ export class SshPool implements OnModuleDestroy {
       const forget = (): void => {
         if (entry.connection === connecting) {
           entry.connection = null;
+          entry.idleShells = []; // they lived on this connection
         }
       };
       connecting.then((conn) => conn.onClose(forget), forget);
@@ -236,14 +296,20 @@ export class SshPool implements OnModuleDestroy {
     entry.stopIdleTimer();
     channel.once('close', () => {
       release();
-      entry.active -= 1;
-      if (entry.active === 0 && this.entries.get(key) === entry) {
-        entry.idleTimer = setTimeout(() => {
-          this.entries.delete(key);
-          entry.dispose();
-        }, this.options.idleMs);
-        entry.idleTimer.unref();
-      }
+      this.deactivate(key, entry);
     });
+  }
+
+  /** One command or shell less; with none left the connection starts to idle. */
+  private deactivate(key: string, entry: PoolEntry): void {
+    entry.active -= 1;
+    if (entry.active === 0 && this.entries.get(key) === entry) {
+      entry.stopIdleTimer();
+      entry.idleTimer = setTimeout(() => {
+        this.entries.delete(key);
+        entry.dispose();
+      }, this.options.idleMs);
+      entry.idleTimer.unref();
+    }
   }
 }

@@ -33,7 +33,8 @@ export function previousRuns(): PreviousRun[] {
 /** Tears down every earlier run whose jest process is gone; refuses to run beside a live one. */
 export async function reclaimPreviousRuns(): Promise<void> {
   for (const { tmpDir, ownerPid } of previousRuns()) {
-    if (ownerPid > 0 && isAlive(ownerPid) && commandLine(ownerPid).includes('jest')) {
+    // jest runs and `npm run bench` (scripts/bench/docker-ssh-list.mjs) own harness runs.
+    if (ownerPid > 0 && isAlive(ownerPid) && /jest|bench/.test(commandLine(ownerPid))) {
       throw new Error(`another integration run (PID ${ownerPid}) owns ${tmpDir}; one at a time`);
     }
     console.log(`[harness] cleaning up an earlier run left in ${tmpDir}`);

@@ -3,7 +3,6 @@ import { AppError, ErrorCode } from '../../common/errors/app-error';
 import {
   CommandTimeoutError,
   DEFAULT_COMMAND_OPTIONS,
-  execCommand,
   type CommandOptions,
   type CommandResult,
 } from '../../ssh/exec-command';
@@ -23,6 +22,7 @@ export interface RunOptions extends Partial<CommandOptions> {
 @Injectable()
 export class DockerSshRunner {
   private readonly seen = new Map<string, Date>();
+  private readonly inFlight = new Map<string, Promise<CommandResult>>();
 
   constructor(
     private readonly pool: SshPool,
@@ -32,6 +32,26 @@ export class DockerSshRunner {
   /** When a command last succeeded on the target, in this process. */
   lastSeen(targetId: string): Date | null {
     return this.seen.get(targetId) ?? null;
+  }
+
+  /**
+   * A read-only command; identical reads of one target that overlap share one run (a burst of
+   * list requests costs the target one `docker ps`). Never for actions.
+   */
+  read(
+    target: SshTargetEntity,
+    argv: string[],
+    what: string,
+    options: RunOptions = {},
+  ): Promise<CommandResult> {
+    const key = JSON.stringify([target.id, target.updatedAt, argv, options]);
+    const running = this.inFlight.get(key);
+    if (running) {
+      return running;
+    }
+    const result = this.run(target, argv, what, options).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, result);
+    return result;
   }
 
   /** Runs a docker command; anything but a clean exit 0 is an AppError. */
@@ -63,8 +83,8 @@ export class DockerSshRunner {
     options: Partial<CommandOptions> = {},
   ): Promise<CommandResult> {
     const limits = { ...DEFAULT_COMMAND_OPTIONS, ...options };
-    const channels = this.pool.channels(this.chains.poolTarget(target));
-    const result = await execCommand(channels, argv, limits).catch((error: unknown) => {
+    const pooled = this.chains.poolTarget(target);
+    const result = await this.pool.run(pooled, argv, limits).catch((error: unknown) => {
       throw error instanceof CommandTimeoutError
         ? sshErrors.timeout(target, `running ${what} on`, limits.timeoutMs)
         : error;

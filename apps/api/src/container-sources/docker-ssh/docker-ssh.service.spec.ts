@@ -42,7 +42,7 @@ function setup(targets: SshTargetEntity[] = [target()]) {
   });
   const service = new DockerSshService(
     { require, entities: () => Promise.resolve(targets) } as unknown as SshTargetsService,
-    { run, lastSeen: () => null } as unknown as DockerSshRunner,
+    { run, read: run, lastSeen: () => null } as unknown as DockerSshRunner,
     new SourceRegistry(),
     { record: (r: AuditRecord) => Promise.resolve(void audit.push(r)) } as unknown as AuditService,
   );

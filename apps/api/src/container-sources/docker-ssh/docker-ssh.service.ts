@@ -56,7 +56,7 @@ export class DockerSshService implements ContainerSource, OnModuleInit {
 
   async listContainers(hostId: string): Promise<ContainerSummary[]> {
     const target = await this.targets.require(hostId);
-    const result = await this.runner.run(target, dockerCli.ps(cliOf(target)), 'docker ps');
+    const result = await this.runner.read(target, dockerCli.ps(cliOf(target)), 'docker ps');
     return parsePs(result.stdout);
   }
 
@@ -64,7 +64,7 @@ export class DockerSshService implements ContainerSource, OnModuleInit {
     assertContainerRef(ref);
     const target = await this.targets.require(hostId);
     const argv = dockerCli.inspect(cliOf(target), ref);
-    const result = await this.runner.run(target, argv, `docker inspect ${ref}`);
+    const result = await this.runner.read(target, argv, `docker inspect ${ref}`);
     return toContainerDetail(parseInspect(result.stdout) as EngineInspect);
   }
 
@@ -72,7 +72,7 @@ export class DockerSshService implements ContainerSource, OnModuleInit {
     assertContainerRef(ref);
     const target = await this.targets.require(hostId);
     const argv = dockerCli.logs(cliOf(target), ref, options.tail);
-    const result = await this.runner.run(target, argv, `docker logs ${ref}`, {
+    const result = await this.runner.read(target, argv, `docker logs ${ref}`, {
       allowTruncated: true,
     });
     return parseLogs(result.stdout, result.stderr, {
@@ -85,7 +85,7 @@ export class DockerSshService implements ContainerSource, OnModuleInit {
     assertContainerRef(ref);
     const target = await this.targets.require(hostId);
     const argv = dockerCli.stats(cliOf(target), ref);
-    return parseStats((await this.runner.run(target, argv, `docker stats ${ref}`)).stdout);
+    return parseStats((await this.runner.read(target, argv, `docker stats ${ref}`)).stdout);
   }
 
   async runAction(
@@ -137,7 +137,7 @@ export class DockerSshService implements ContainerSource, OnModuleInit {
     }
     const argv = dockerCli.psIds(cliOf(target));
     const counted = this.runner
-      .run(target, argv, 'docker ps', { timeoutMs: PROBE_TIMEOUT_MS })
+      .read(target, argv, 'docker ps', { timeoutMs: PROBE_TIMEOUT_MS })
       .then((result) => result.stdout.split('\n').filter((line) => line.trim() !== '').length);
     const count = await withDeadline(counted, PROBE_TIMEOUT_MS).catch(() => null);
     return count === null
