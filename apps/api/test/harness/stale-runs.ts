@@ -30,13 +30,29 @@ export function previousRuns(): PreviousRun[] {
     .map((tmpDir) => ({ tmpDir, ownerPid: ownerOf(tmpDir) }));
 }
 
-/** Tears down every earlier run whose jest process is gone; refuses to run beside a live one. */
+/** How long a run waits for another live run on this machine before giving up. */
+const LOCK_WAIT_MS = Number(process.env.ARCHNEST_TEST_LOCK_WAIT_MS ?? 15 * 60_000);
+
+function liveOwner(ownerPid: number): boolean {
+  // jest runs and `npm run bench` (scripts/bench/docker-ssh-list.mjs) own harness runs.
+  return ownerPid > 0 && isAlive(ownerPid) && /jest|bench/.test(commandLine(ownerPid));
+}
+
+/** Waits for live runs to finish (one engine at a time), then tears down runs left behind. */
 export async function reclaimPreviousRuns(): Promise<void> {
-  for (const { tmpDir, ownerPid } of previousRuns()) {
-    // jest runs and `npm run bench` (scripts/bench/docker-ssh-list.mjs) own harness runs.
-    if (ownerPid > 0 && isAlive(ownerPid) && /jest|bench/.test(commandLine(ownerPid))) {
-      throw new Error(`another integration run (PID ${ownerPid}) owns ${tmpDir}; one at a time`);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let busy = previousRuns().find(({ ownerPid }) => liveOwner(ownerPid));
+  while (busy) {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `another integration run (PID ${busy.ownerPid}) owns ${busy.tmpDir}; one at a time`,
+      );
     }
+    console.log(`[harness] waiting for the run of PID ${busy.ownerPid} to finish`);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    busy = previousRuns().find(({ ownerPid }) => liveOwner(ownerPid));
+  }
+  for (const { tmpDir } of previousRuns()) {
     console.log(`[harness] cleaning up an earlier run left in ${tmpDir}`);
     await teardownInfra(tmpDir);
   }
