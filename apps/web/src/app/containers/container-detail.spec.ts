@@ -104,24 +104,24 @@ describe('ContainerDetail', () => {
 
     await showSection('Network');
     const ports = await loader.getHarness(
-      MatTableHarness.with({ selector: '[aria-labelledby="ports-title"]' }),
+      MatTableHarness.with({ selector: '[aria-label="Ports"]' }),
     );
     expect((await ports.getCellTextByColumnName())['hostPort'].text).toEqual(['8080']);
     await showSection('Mounts');
     const mounts = await loader.getHarness(
-      MatTableHarness.with({ selector: '[aria-labelledby="mounts-title"]' }),
+      MatTableHarness.with({ selector: '[aria-label="Mounts"]' }),
     );
     expect((await mounts.getCellTextByColumnName())['destination'].text).toEqual(['/data']);
     await showSection('Env & labels');
     const env = await loader.getHarness(
-      MatTableHarness.with({ selector: '[aria-labelledby="env-title"]' }),
+      MatTableHarness.with({ selector: '[aria-label="Environment"]' }),
     );
     expect(await env.getCellTextByIndex()).toEqual([
       ['NODE_ENV', 'production'],
       ['DB_PASSWORD', '********'],
     ]);
     const labels = await loader.getHarness(
-      MatTableHarness.with({ selector: '[aria-labelledby="labels-title"]' }),
+      MatTableHarness.with({ selector: '[aria-label="Labels"]' }),
     );
     expect(await labels.getCellTextByIndex()).toEqual([['com.docker.compose.project', 'web']]);
   });

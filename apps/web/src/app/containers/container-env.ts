@@ -9,12 +9,12 @@ import type { EnvVar } from '@archnest/contracts';
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './detail-section.scss',
   template: `
-    <h3 id="env-title">Environment</h3>
+    <h3>Environment</h3>
     <p class="note">
       Values of variables whose names look like secrets (PASS, SECRET, TOKEN, KEY, PRIVATE,
       CREDENTIAL) are masked by the server as ********; the real value never reaches the browser.
     </p>
-    <table mat-table [dataSource]="env()" aria-labelledby="env-title">
+    <table mat-table [dataSource]="env()" aria-label="Environment">
       <ng-container matColumnDef="key">
         <th mat-header-cell *matHeaderCellDef>Variable</th>
         <td mat-cell *matCellDef="let variable" class="mono">{{ variable.key }}</td>
@@ -30,8 +30,8 @@ import type { EnvVar } from '@archnest/contracts';
       </tr>
     </table>
 
-    <h3 id="labels-title">Labels</h3>
-    <table mat-table [dataSource]="labelRows()" aria-labelledby="labels-title">
+    <h3>Labels</h3>
+    <table mat-table [dataSource]="labelRows()" aria-label="Labels">
       <ng-container matColumnDef="key">
         <th mat-header-cell *matHeaderCellDef>Label</th>
         <td mat-cell *matCellDef="let label" class="mono">{{ label.key }}</td>

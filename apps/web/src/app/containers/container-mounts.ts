@@ -9,8 +9,8 @@ import type { Mount } from '@archnest/contracts';
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './detail-section.scss',
   template: `
-    <h3 id="mounts-title">Mounts</h3>
-    <table mat-table [dataSource]="mounts()" aria-labelledby="mounts-title">
+    <h3>Mounts</h3>
+    <table mat-table [dataSource]="mounts()" aria-label="Mounts">
       <ng-container matColumnDef="type">
         <th mat-header-cell *matHeaderCellDef>Type</th>
         <td mat-cell *matCellDef="let mount">{{ mount.type }}</td>

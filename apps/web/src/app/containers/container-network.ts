@@ -9,8 +9,8 @@ import type { ContainerDetail } from '@archnest/contracts';
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './detail-section.scss',
   template: `
-    <h3 id="ports-title">Ports</h3>
-    <table mat-table [dataSource]="detail().ports" aria-labelledby="ports-title">
+    <h3>Ports</h3>
+    <table mat-table [dataSource]="detail().ports" aria-label="Ports">
       <ng-container matColumnDef="hostIp">
         <th mat-header-cell *matHeaderCellDef>Host address</th>
         <td mat-cell *matCellDef="let port" class="mono">{{ port.hostIp ?? '—' }}</td>
@@ -34,8 +34,8 @@ import type { ContainerDetail } from '@archnest/contracts';
       </tr>
     </table>
 
-    <h3 id="networks-title">Networks</h3>
-    <table mat-table [dataSource]="detail().networks" aria-labelledby="networks-title">
+    <h3>Networks</h3>
+    <table mat-table [dataSource]="detail().networks" aria-label="Networks">
       <ng-container matColumnDef="name">
         <th mat-header-cell *matHeaderCellDef>Network</th>
         <td mat-cell *matCellDef="let network">{{ network.name }}</td>

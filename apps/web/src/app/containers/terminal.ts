@@ -35,16 +35,24 @@ function loadStylesheet(document: Document): void {
   }
 }
 
+/** xterm ships UMD bundles: the bundler may hand back their exports under `default`. */
+function commonJs<T extends object>(module: T): T {
+  const wrapped = (module as { default?: T }).default;
+  return Object.keys(module).length <= 1 && wrapped ? wrapped : module;
+}
+
 export const TERMINAL_FACTORY = new InjectionToken<TerminalFactory>('TERMINAL_FACTORY', {
   factory: () => {
     const document = inject(DOCUMENT);
     return async (host) => {
       loadStylesheet(document);
       // Loaded on first use: xterm.js stays out of every bundle until an admin opens a shell.
-      const [{ Terminal }, { FitAddon }] = await Promise.all([
+      const [xterm, fitModule] = await Promise.all([
         import('@xterm/xterm'),
         import('@xterm/addon-fit'),
       ]);
+      const { Terminal } = commonJs(xterm);
+      const { FitAddon } = commonJs(fitModule);
       const terminal = new Terminal({
         cursorBlink: true,
         fontFamily: "'Roboto Mono', ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
