@@ -59,7 +59,7 @@ function runAgent(env: NodeJS.ProcessEnv): Promise<AgentRun> {
 
 async function inspect(name: string): Promise<DockerInspect> {
   const [details] = JSON.parse(await runDocker(['inspect', name])) as DockerInspect[];
-  return details!;
+  return details;
 }
 
 /** What the agent must report for a container, computed independently from docker inspect. */
