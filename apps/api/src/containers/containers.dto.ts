@@ -10,6 +10,7 @@ import {
   type ContainerDetail,
   type ContainerHost,
   type ContainerLogs,
+  type EnvVar,
   type ContainerState,
   type ContainerStats,
   type ContainerSummary,
@@ -18,6 +19,9 @@ import {
   type HostFailure,
   type HostStatus,
   type LogLine,
+  type Mount,
+  type NetworkAttachment,
+  type PortBinding,
   type SourceKind,
 } from '@archnest/contracts';
 import { ApiProperty } from '@nestjs/swagger';
@@ -53,6 +57,12 @@ export class LogsQuery {
   @Min(1)
   @Max(LOG_TAIL_MAX)
   tail: number = LOG_TAIL_DEFAULT;
+
+  @ApiProperty({ required: false, type: Boolean, default: true })
+  @IsOptional()
+  @Transform(({ value }) => value === 'true' || value === true)
+  @IsBoolean({ message: 'timestamps must be true or false' })
+  timestamps = true;
 }
 
 export class RemoveQuery {
@@ -73,33 +83,36 @@ export class ContainerHostResponse implements ContainerHost {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastSeenAt!: string | null;
 }
 
-class PortResponse {
-  @ApiProperty({ type: String, nullable: true }) hostIp!: string | null;
-  @ApiProperty({ type: Number, nullable: true }) hostPort!: number | null;
-  @ApiProperty() containerPort!: number;
-  @ApiProperty({ enum: ['tcp', 'udp', 'sctp'] }) proto!: 'tcp' | 'udp' | 'sctp';
+export class PortResponse implements PortBinding {
+  @ApiProperty({ type: String, nullable: true, example: '0.0.0.0' }) hostIp!: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: 8080 }) hostPort!: number | null;
+  @ApiProperty({ example: 80 }) containerPort!: number;
+  @ApiProperty({ enum: ['tcp', 'udp', 'sctp'] }) proto!: PortBinding['proto'];
 }
 
-class NetworkResponse {
-  @ApiProperty() name!: string;
-  @ApiProperty({ type: String, nullable: true }) ip!: string | null;
+export class NetworkResponse implements NetworkAttachment {
+  @ApiProperty({ example: 'bridge' }) name!: string;
+  @ApiProperty({ type: String, nullable: true, example: '172.17.0.2' }) ip!: string | null;
 }
 
-class MountResponse {
-  @ApiProperty() type!: string;
-  @ApiProperty() source!: string;
-  @ApiProperty() destination!: string;
+export class MountResponse implements Mount {
+  @ApiProperty({ example: 'volume' }) type!: string;
+  @ApiProperty({ example: 'web_data' }) source!: string;
+  @ApiProperty({ example: '/data' }) destination!: string;
   @ApiProperty() rw!: boolean;
 }
 
-class EnvVarResponse {
-  @ApiProperty() key!: string;
-  @ApiProperty({ description: 'Secret-looking keys are always ********' }) value!: string;
+export class EnvVarResponse implements EnvVar {
+  @ApiProperty({ example: 'DB_PASSWORD' }) key!: string;
+  @ApiProperty({ example: '********', description: 'Secret-looking keys are masked' })
+  value!: string;
 }
 
 export class ContainerStatsResponse implements ContainerStats {
-  @ApiProperty({ type: Number, nullable: true }) cpuPercent!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) memUsage!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: '100 = one full CPU core' })
+  cpuPercent!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Bytes, without reclaimable cache' })
+  memUsage!: number | null;
   @ApiProperty({ type: Number, nullable: true }) memLimit!: number | null;
   @ApiProperty({ type: Number, nullable: true }) netRxBytes!: number | null;
   @ApiProperty({ type: Number, nullable: true }) netTxBytes!: number | null;
@@ -108,45 +121,52 @@ export class ContainerStatsResponse implements ContainerStats {
 }
 
 export class ContainerSummaryResponse implements ContainerSummary {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() image!: string;
+  @ApiProperty({ description: 'Full 64-hex id' }) id!: string;
+  @ApiProperty({ example: 'web' }) name!: string;
+  @ApiProperty({ example: 'nginx:1.27' }) image!: string;
   @ApiProperty({ enum: CONTAINER_STATES }) state!: ContainerState;
-  @ApiProperty() status!: string;
-  @ApiProperty({ type: String, nullable: true }) createdAt!: string | null;
+  @ApiProperty({ example: 'Up 3 hours' }) status!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) createdAt!: string | null;
   @ApiProperty({ type: [PortResponse] }) ports!: PortResponse[];
-  @ApiProperty({ type: ContainerStatsResponse, nullable: true })
+  @ApiProperty({
+    type: ContainerStatsResponse,
+    nullable: true,
+    description: 'Null in lists; GET …/stats for a snapshot',
+  })
   stats!: ContainerStatsResponse | null;
 }
 
 export class ContainerDetailResponse extends ContainerSummaryResponse implements ContainerDetail {
   @ApiProperty({ type: String, nullable: true }) imageId!: string | null;
-  @ApiProperty({ type: String, nullable: true }) startedAt!: string | null;
-  @ApiProperty({ type: String, nullable: true }) finishedAt!: string | null;
-  @ApiProperty({ type: Number, nullable: true }) exitCode!: number | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Set once the container stopped' })
+  exitCode!: number | null;
   @ApiProperty({ type: Number, nullable: true }) restartCount!: number | null;
-  @ApiProperty({ type: String, nullable: true }) restartPolicy!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'unless-stopped' })
+  restartPolicy!: string | null;
   @ApiProperty({ enum: HEALTH_STATES, nullable: true }) health!: HealthState | null;
   @ApiProperty({ type: [NetworkResponse] }) networks!: NetworkResponse[];
   @ApiProperty({ type: [MountResponse] }) mounts!: MountResponse[];
   @ApiProperty({ type: [EnvVarResponse] }) env!: EnvVarResponse[];
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels!: Record<
-    string,
-    string
-  >;
-  @ApiProperty({ type: String, nullable: true }) command!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  labels!: Record<string, string>;
+  @ApiProperty({ type: String, nullable: true, example: "nginx -g 'daemon off;'" })
+  command!: string | null;
   @ApiProperty({ type: String, nullable: true }) entrypoint!: string | null;
 }
 
-class LogLineResponse implements LogLine {
-  @ApiProperty({ enum: ['stdout', 'stderr'] }) stream!: 'stdout' | 'stderr';
-  @ApiProperty({ type: String, nullable: true }) timestamp!: string | null;
+export class LogLineResponse implements LogLine {
+  @ApiProperty({ enum: ['stdout', 'stderr'] }) stream!: LogLine['stream'];
+  @ApiProperty({ type: String, nullable: true, example: '2026-06-20T19:30:00.123456789Z' })
+  timestamp!: string | null;
   @ApiProperty() text!: string;
 }
 
 export class ContainerLogsResponse implements ContainerLogs {
-  @ApiProperty({ type: [LogLineResponse] }) lines!: LogLineResponse[];
-  @ApiProperty() truncated!: boolean;
+  @ApiProperty({ type: [LogLineResponse], description: 'Oldest first' }) lines!: LogLineResponse[];
+  @ApiProperty({ description: 'Older lines or an overlong line were cut at the size bound' })
+  truncated!: boolean;
 }
 
 class HostContainerResponse extends ContainerSummaryResponse implements HostContainer {

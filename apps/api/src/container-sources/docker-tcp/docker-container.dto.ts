@@ -1,26 +1,8 @@
-import {
-  CONTAINER_STATES,
-  HEALTH_STATES,
-  LOG_TAIL_DEFAULT,
-  LOG_TAIL_MAX,
-  type ContainerAction,
-  type ContainerDetail,
-  type ContainerLogs,
-  type ContainerState,
-  type ContainerStats,
-  type ContainerSummary,
-  type EnvVar,
-  type HealthState,
-  type LogLine,
-  type Mount,
-  type NetworkAttachment,
-  type PortBinding,
-} from '@archnest/contracts';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { ContainerAction } from '@archnest/contracts';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
 import { IsContainerRef } from '../container-ref';
-import { DockerHostParams, toBoolean } from './docker-host.dto';
+import { DockerHostParams } from './docker-host.dto';
 
 /** The verbs of `POST …/containers/:ref/:action`; remove is `DELETE …/containers/:ref`. */
 export const POST_ACTIONS = [
@@ -47,116 +29,11 @@ export class DockerActionParams extends DockerContainerParams {
   action!: PostAction;
 }
 
-export class LogsQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: LOG_TAIL_MAX, default: LOG_TAIL_DEFAULT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: `tail must be an integer between 1 and ${LOG_TAIL_MAX}` })
-  @Min(1)
-  @Max(LOG_TAIL_MAX)
-  tail: number = LOG_TAIL_DEFAULT;
-
-  @ApiPropertyOptional({ type: Boolean, default: true })
-  @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'timestamps must be true or false' })
-  timestamps = true;
-}
-
-export class RemoveQuery {
-  @ApiPropertyOptional({
-    type: Boolean,
-    default: false,
-    description: 'Remove a running container too (it is killed first)',
-  })
-  @IsOptional()
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'force must be true or false' })
-  force = false;
-}
-
-export class PortResponse implements PortBinding {
-  @ApiProperty({ type: String, nullable: true, example: '0.0.0.0' }) hostIp!: string | null;
-  @ApiProperty({ type: Number, nullable: true, example: 8080 }) hostPort!: number | null;
-  @ApiProperty({ example: 80 }) containerPort!: number;
-  @ApiProperty({ enum: ['tcp', 'udp', 'sctp'] }) proto!: PortBinding['proto'];
-}
-
-export class NetworkResponse implements NetworkAttachment {
-  @ApiProperty({ example: 'bridge' }) name!: string;
-  @ApiProperty({ type: String, nullable: true, example: '172.17.0.2' }) ip!: string | null;
-}
-
-export class MountResponse implements Mount {
-  @ApiProperty({ example: 'volume' }) type!: string;
-  @ApiProperty({ example: 'web_data' }) source!: string;
-  @ApiProperty({ example: '/data' }) destination!: string;
-  @ApiProperty() rw!: boolean;
-}
-
-export class EnvVarResponse implements EnvVar {
-  @ApiProperty({ example: 'DB_PASSWORD' }) key!: string;
-  @ApiProperty({ example: '********', description: 'Secret-looking keys are masked' })
-  value!: string;
-}
-
-export class ContainerStatsResponse implements ContainerStats {
-  @ApiProperty({ type: Number, nullable: true, description: '100 = one full CPU core' })
-  cpuPercent!: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'Bytes, without reclaimable cache' })
-  memUsage!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) memLimit!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) netRxBytes!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) netTxBytes!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) blockReadBytes!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) blockWriteBytes!: number | null;
-}
-
-export class ContainerSummaryResponse implements ContainerSummary {
-  @ApiProperty({ description: 'Full 64-hex id' }) id!: string;
-  @ApiProperty({ example: 'web' }) name!: string;
-  @ApiProperty({ example: 'nginx:1.27' }) image!: string;
-  @ApiProperty({ enum: CONTAINER_STATES }) state!: ContainerState;
-  @ApiProperty({ example: 'Up 3 hours' }) status!: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) createdAt!: string | null;
-  @ApiProperty({ type: [PortResponse] }) ports!: PortResponse[];
-  @ApiProperty({
-    type: ContainerStatsResponse,
-    nullable: true,
-    description: 'Null in lists; GET …/stats for a snapshot',
-  })
-  stats!: ContainerStatsResponse | null;
-}
-
-export class ContainerDetailResponse extends ContainerSummaryResponse implements ContainerDetail {
-  @ApiProperty({ type: String, nullable: true }) imageId!: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt!: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'Set once the container stopped' })
-  exitCode!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) restartCount!: number | null;
-  @ApiProperty({ type: String, nullable: true, example: 'unless-stopped' })
-  restartPolicy!: string | null;
-  @ApiProperty({ enum: HEALTH_STATES, nullable: true }) health!: HealthState | null;
-  @ApiProperty({ type: [NetworkResponse] }) networks!: NetworkResponse[];
-  @ApiProperty({ type: [MountResponse] }) mounts!: MountResponse[];
-  @ApiProperty({ type: [EnvVarResponse] }) env!: EnvVarResponse[];
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
-  labels!: Record<string, string>;
-  @ApiProperty({ type: String, nullable: true, example: "nginx -g 'daemon off;'" })
-  command!: string | null;
-  @ApiProperty({ type: String, nullable: true }) entrypoint!: string | null;
-}
-
-export class LogLineResponse implements LogLine {
-  @ApiProperty({ enum: ['stdout', 'stderr'] }) stream!: LogLine['stream'];
-  @ApiProperty({ type: String, nullable: true, example: '2026-06-20T19:30:00.123456789Z' })
-  timestamp!: string | null;
-  @ApiProperty() text!: string;
-}
-
-export class ContainerLogsResponse implements ContainerLogs {
-  @ApiProperty({ type: [LogLineResponse], description: 'Oldest first' }) lines!: LogLineResponse[];
-  @ApiProperty({ description: 'Older lines or an overlong line were cut at the size bound' })
-  truncated!: boolean;
-}
+export {
+  ContainerDetailResponse,
+  ContainerLogsResponse,
+  ContainerStatsResponse,
+  ContainerSummaryResponse,
+  LogsQuery,
+  RemoveQuery,
+} from '../../containers/containers.dto';
