@@ -91,7 +91,7 @@ function setup(options: Partial<PoolOptions> = {}) {
   const pool = new SshPool(connector as unknown as SshConnector, {
     idleMs: 60_000,
     maxCommandChannels: 2,
-    maxShellChannels: 1,
+    maxShellChannels: 3,
     channelTimeoutMs: 200,
     ...options,
   });
@@ -109,7 +109,7 @@ describe('SshPool', () => {
   afterEach(() => jest.useRealTimers());
 
   it('shares one connection between concurrent requests', async () => {
-    const { pool, connector, connections, target } = setup({ maxCommandChannels: 3 });
+    const { pool, connector, connections, target } = setup();
     const t = target('a');
     const channels = await Promise.all([1, 2, 3].map(() => pool.openExec(t, 'true')));
     channels.forEach((channel) => channel.close());
@@ -118,22 +118,14 @@ describe('SshPool', () => {
     expect(connections[0]?.opened).toBe(4);
   });
 
-  it('queues commands beyond the channel limit until one closes', async () => {
-    const { pool, target } = setup();
-    const t = target('a');
-    const [first] = await Promise.all([pool.openExec(t, '1'), pool.openExec(t, '2')]);
-    const third = pool.openExec(t, '3');
-    setTimeout(() => first?.close(), 20);
-    await expect(third).resolves.toBeDefined();
-    await expect(pool.openExec(t, '4')).rejects.toThrow(/busy: no free SSH channel/);
-  });
-
-  it('refuses a shell beyond the shell limit', async () => {
-    const { pool, target } = setup();
+  it('refuses a shell beyond the shell limit, and frees the slot when one closes', async () => {
+    const { pool, target } = setup({ maxShellChannels: 1 });
     const t = target('a');
     const pty = { pty: { cols: 80, rows: 24 } };
-    await pool.openExec(t, 'sh', pty);
+    const first = await pool.openExec(t, 'sh', pty);
     await expect(pool.openExec(t, 'sh', pty)).rejects.toThrow(/1 exec sessions are already open/);
+    first.close();
+    await expect(pool.openExec(t, 'sh', pty)).resolves.toBeDefined();
   });
 
   it('replaces a connection that closed', async () => {
@@ -223,6 +215,24 @@ describe('SshPool', () => {
       );
       expect(results.map((r) => r.stdout)).toEqual(['1\n', '2\n', '3\n', '4\n']);
       expect(connections[0]?.opened).toBe(2);
+    });
+
+    it('queues commands beyond the limit for a bounded time', async () => {
+      const { pool, connections, target } = setup({
+        maxCommandChannels: 1,
+        channelTimeoutMs: 1_000,
+      });
+      pools.push(pool);
+      const t = target('a');
+      const slow = pool.run(t, ['sleep', '0.3'], limits);
+      await expect(pool.run(t, ['echo', 'queued'], limits)).resolves.toMatchObject({
+        stdout: 'queued\n',
+      });
+      await slow;
+      const blocking = pool.run(t, ['sleep', '2'], limits);
+      await expect(pool.run(t, ['true'], limits)).rejects.toThrow(/busy: no free SSH channel/);
+      await blocking;
+      expect(connections[0]?.opened).toBe(1);
     });
 
     it('replaces a shell that died, and all of them with the connection', async () => {

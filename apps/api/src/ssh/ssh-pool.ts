@@ -22,7 +22,7 @@ export interface PoolOptions {
    * With the shells below this stays under OpenSSH's default of 10 sessions per connection.
    */
   maxCommandChannels: number;
-  /** Concurrent interactive shells per target; more are refused. */
+  /** Channels of their own (interactive exec shells) per target; more are refused. */
   maxShellChannels: number;
   /** How long a command may wait for a free channel, and for the channel to open. */
   channelTimeoutMs: number;
@@ -111,7 +111,7 @@ export class SshPool implements OnModuleDestroy {
   ): Promise<CommandResult> {
     const entry = this.entryFor(target.id);
     entry.stopIdleTimer();
-    const release = await this.acquire(target, entry, false);
+    const release = await this.acquireCommand(target, entry);
     entry.active += 1;
     try {
       const worker = this.takeIdleShell(entry) ?? (await this.openShell(target, options));
@@ -129,14 +129,10 @@ export class SshPool implements OnModuleDestroy {
     }
   }
 
-  /** A ChannelOpener for execCommand (one channel per command), bound to one target. */
-  channels(target: PoolTarget): ChannelOpener {
-    return { openExec: (command, request) => this.openExec(target, command, request) };
-  }
-
   /**
-   * Opens an exec channel on the target's pooled connection (connecting if needed). A command
-   * with a pty counts as a shell. The slot is released when the channel closes.
+   * Opens a channel of its own on the target's pooled connection (connecting if needed), for an
+   * interactive shell: `request.pty`. Such channels are limited per target (refused beyond),
+   * and the slot is released when the channel closes.
    */
   async openExec(
     target: PoolTarget,
@@ -145,7 +141,11 @@ export class SshPool implements OnModuleDestroy {
   ): Promise<ClientChannel> {
     const entry = this.entryFor(target.id);
     entry.stopIdleTimer();
-    const release = await this.acquire(target, entry, Boolean(request.pty));
+    const release = entry.shells.tryAcquire();
+    if (!release) {
+      const max = this.options.maxShellChannels;
+      throw sshErrors.busy(target, `${max} exec sessions are already open`);
+    }
     try {
       const channel = await this.openWithRetry(target, command, request);
       this.track(target.id, entry, channel, release);
@@ -183,15 +183,7 @@ export class SshPool implements OnModuleDestroy {
     return entry;
   }
 
-  private async acquire(target: PoolTarget, entry: PoolEntry, shell: boolean): Promise<Release> {
-    if (shell) {
-      const release = entry.shells.tryAcquire();
-      if (!release) {
-        const max = this.options.maxShellChannels;
-        throw sshErrors.busy(target, `${max} exec sessions are already open`);
-      }
-      return release;
-    }
+  private acquireCommand(target: PoolTarget, entry: PoolEntry): Promise<Release> {
     return entry.commands
       .acquire(this.options.channelTimeoutMs)
       .catch(() => Promise.reject(sshErrors.busy(target, 'no free SSH channel')));
