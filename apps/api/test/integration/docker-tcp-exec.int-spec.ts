@@ -27,6 +27,7 @@ describe('docker-tcp exec', () => {
   let tokens: { admin: string; member: string };
   let wsUrl: string;
   let hostId: string;
+  let appClosed: boolean;
 
   beforeAll(async () => {
     engine = await startTlsEngine();
@@ -57,8 +58,13 @@ describe('docker-tcp exec', () => {
     admin = http.as(tokens.admin);
     hostId = (await addHost(admin, { name: 'lab', url: engine.url, tls: engine.tls })).id;
     wsUrl = await listen(testApp);
+    appClosed = false;
   });
-  afterEach(() => testApp.close());
+  afterEach(async () => {
+    if (!appClosed) {
+      await testApp.close();
+    }
+  });
 
   async function startShell(container: string, extra: object = {}): Promise<ExecClient> {
     const client = await ExecClient.connect(wsUrl);
@@ -130,6 +136,19 @@ describe('docker-tcp exec', () => {
       async () => (await auditRows(admin))[0]?.action === 'docker-tcp.exec.end',
     );
     expect((await auditRows(admin))[0]?.detail).toMatch(/^closed by the client after \d+ s$/);
+  });
+
+  it('ends open sessions, and what runs in them, when the API shuts down', async () => {
+    const client = await startShell(SHELL);
+    client.send({ type: 'input', data: 'sleep 5555\r' });
+    await waitFor('sleep 5555 in the container', async () =>
+      (await processes(SHELL)).includes('sleep 5555'),
+    );
+    await testApp.close();
+    appClosed = true;
+    expect((await client.closed).code).toBe(1001);
+    expect(client.find('error')?.message).toBe('The server is shutting down');
+    expect(await processes(SHELL)).not.toContain('sleep 5555');
   });
 
   it('reaps background jobs left behind when the shell exits', async () => {

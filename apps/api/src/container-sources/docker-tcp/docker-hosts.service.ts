@@ -114,7 +114,7 @@ export class DockerHostsService {
     const host = await this.hosts.require(id);
     const started = Date.now();
     try {
-      const version = await this.engines.call(host, engineVersion);
+      const version = await this.engines.call(host, engineVersion, { idempotent: true });
       await this.hosts.markSeen([id], new Date());
       return {
         ok: true,

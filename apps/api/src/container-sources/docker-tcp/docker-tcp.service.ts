@@ -25,7 +25,7 @@ import {
   sampleStats,
   type ActionOutcome,
 } from './engine-operations';
-import type { EngineStats } from './engine-types';
+import type { EngineInspect, EngineStats } from './engine-types';
 import { toContainerDetail, toContainerSummary } from './normalize';
 import { PreviousSamples } from './previous-samples';
 
@@ -33,6 +33,12 @@ import { PreviousSamples } from './previous-samples';
 export const PROBE_TIMEOUT_MS = 3_000;
 /** Docker's stop grace period when a container sets none (`docker stop` default). */
 const DEFAULT_STOP_GRACE_S = 10;
+/** Reads may be sent twice (see CallOptions). */
+const READ = { idempotent: true } as const;
+
+function stopGrace(inspect: EngineInspect): number {
+  return inspect.Config?.StopTimeout ?? DEFAULT_STOP_GRACE_S;
+}
 
 /**
  * The Docker Engine API source: containers of the stored hosts, read and managed through
@@ -77,15 +83,17 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
 
   async listContainers(hostId: string): Promise<ContainerSummary[]> {
     const host = await this.hosts.require(hostId);
-    const items = await this.engines.call(host, listContainers);
+    const items = await this.engines.call(host, listContainers, READ);
     return items.map(toContainerSummary);
   }
 
   async getContainer(hostId: string, ref: string): Promise<ContainerDetail> {
     assertContainerRef(ref);
     const host = await this.hosts.require(hostId);
-    const inspect = await this.engines.call(host, (docker, signal) =>
-      inspectContainer(docker, ref, signal),
+    const inspect = await this.engines.call(
+      host,
+      (docker, signal) => inspectContainer(docker, ref, signal),
+      READ,
     );
     return toContainerDetail(inspect);
   }
@@ -93,10 +101,14 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
   async getLogs(hostId: string, ref: string, options: LogOptions): Promise<ContainerLogs> {
     assertContainerRef(ref);
     const host = await this.hosts.require(hostId);
-    return this.engines.call(host, async (docker, signal) => {
-      const inspect = await inspectContainer(docker, ref, signal);
-      return readLogs(docker, ref, { ...options, tty: inspect.Config?.Tty === true }, signal);
-    });
+    return this.engines.call(
+      host,
+      async (docker, signal) => {
+        const inspect = await inspectContainer(docker, ref, signal);
+        return readLogs(docker, ref, { ...options, tty: inspect.Config?.Tty === true }, signal);
+      },
+      READ,
+    );
   }
 
   async getStats(hostId: string, ref: string): Promise<ContainerStats> {
@@ -107,7 +119,11 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
       before: (current: EngineStats) => this.samples.before(key, current),
       keep: (sample: EngineStats) => this.samples.keep(key, sample),
     };
-    return this.engines.call(host, (docker, signal) => sampleStats(docker, ref, signal, memory));
+    return this.engines.call(
+      host,
+      (docker, signal) => sampleStats(docker, ref, signal, memory),
+      READ,
+    );
   }
 
   async runAction(
@@ -139,30 +155,36 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
     }
   }
 
-  /** Stop and restart wait for the container's own grace period, so their deadline grows by it. */
+  /**
+   * Inspects first (a read, retried on a stale connection, so the action itself goes out on a
+   * live one), then acts. Stop and restart wait for the container's own grace period, so their
+   * deadline grows by it.
+   */
   private async act(
     host: DockerHostEntity,
     ref: string,
     action: ContainerAction,
     options: ActionOptions,
   ): Promise<ActionOutcome> {
-    let timeoutMs = ENGINE_TIMEOUT_MS;
-    if (action === 'stop' || action === 'restart') {
-      const inspect = await this.engines.call(host, (docker, signal) =>
-        inspectContainer(docker, ref, signal),
-      );
-      timeoutMs += (inspect.Config?.StopTimeout ?? DEFAULT_STOP_GRACE_S) * 1000;
-    }
+    const inspect = await this.engines.call(
+      host,
+      (docker, signal) => inspectContainer(docker, ref, signal),
+      READ,
+    );
+    const graceS = action === 'stop' || action === 'restart' ? stopGrace(inspect) : 0;
     return this.engines.call(
       host,
       (docker, signal) => performAction(docker, ref, action, options, signal),
-      timeoutMs,
+      { timeoutMs: ENGINE_TIMEOUT_MS + graceS * 1000 },
     );
   }
 
   private async countContainers(host: DockerHostEntity): Promise<number | null> {
     try {
-      const items = await this.engines.call(host, listContainers, PROBE_TIMEOUT_MS);
+      const items = await this.engines.call(host, listContainers, {
+        ...READ,
+        timeoutMs: PROBE_TIMEOUT_MS,
+      });
       return items.length;
     } catch (error) {
       if (error instanceof AppError) {

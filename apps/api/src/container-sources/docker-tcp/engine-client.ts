@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import Docker from 'dockerode';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { CryptoService } from '../../common/crypto/crypto.service';
 import type { DockerHostEntity } from './docker-host.entity';
 import { toEngineError } from './engine-errors';
@@ -59,10 +61,42 @@ function deadline(timeoutMs: number): {
   return { signal: controller.signal, expired, clear: () => clearTimeout(timer) };
 }
 
-interface CachedClient {
+export interface CallOptions {
+  timeoutMs?: number;
+  /**
+   * Safe to send twice (reads). Such a call is retried once, within the same deadline, when a
+   * kept-alive connection turns out to be dead: the first request after an engine restart.
+   */
+  idempotent?: boolean;
+}
+
+interface Client {
+  docker: Docker;
+  agent: HttpAgent;
+}
+
+interface CachedClient extends Client {
   url: string;
   tlsSealed: string | null;
-  docker: Docker;
+}
+
+/** A kept-alive connection the engine closed meanwhile: the request never reached it. */
+function isStaleConnection(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
+}
+
+/** Its own connection pool per host, so a dead engine's connections can be dropped alone. */
+function newClient(endpoint: EngineEndpoint, tls: TlsMaterial | null, keepAlive: boolean): Client {
+  const agent = tls ? new HttpsAgent({ keepAlive }) : new HttpAgent({ keepAlive });
+  const options = { ...dockerOptions(endpoint, tls), agent } as Docker.DockerOptions;
+  return { docker: new Docker(options), agent };
+}
+
+function dropIdleConnections(agent: HttpAgent): void {
+  for (const sockets of Object.values(agent.freeSockets)) {
+    sockets?.forEach((socket) => socket.destroy());
+  }
 }
 
 /**
@@ -71,36 +105,59 @@ interface CachedClient {
  * 504 after ENGINE_TIMEOUT_MS and never holds up requests to other hosts.
  */
 @Injectable()
-export class DockerEngineClients {
+export class DockerEngineClients implements OnModuleDestroy {
   private readonly clients = new Map<string, CachedClient>();
 
   constructor(private readonly crypto: CryptoService) {}
 
   /** Runs one call against a stored host, through its cached client. */
-  call<T>(host: EngineHost, work: EngineWork<T>, timeoutMs = ENGINE_TIMEOUT_MS): Promise<T> {
-    return this.callWith(host.name, this.client(host), work, timeoutMs);
+  call<T>(host: EngineHost, work: EngineWork<T>, options: CallOptions = {}): Promise<T> {
+    return this.callWith(host.name, this.client(host), work, options);
   }
 
   /** Runs one call against an endpoint that is not stored (yet), e.g. verify-on-save. */
-  callEndpoint<T>(
+  async callEndpoint<T>(
     name: string,
     url: string,
     tls: TlsMaterial | null,
     work: EngineWork<T>,
   ): Promise<T> {
-    return this.callWith(name, new Docker(dockerOptions(parseEngineUrl(url), tls)), work);
+    const client = newClient(parseEngineUrl(url), tls, false);
+    try {
+      return await this.callWith(name, client, work, {});
+    } finally {
+      client.agent.destroy();
+    }
+  }
+
+  forget(hostId: string): void {
+    this.clients.get(hostId)?.agent.destroy();
+    this.clients.delete(hostId);
+  }
+
+  onModuleDestroy(): void {
+    [...this.clients.keys()].forEach((hostId) => this.forget(hostId));
   }
 
   private async callWith<T>(
     hostName: string,
-    docker: Docker,
+    { docker, agent }: Client,
     work: EngineWork<T>,
-    timeoutMs = ENGINE_TIMEOUT_MS,
+    { timeoutMs = ENGINE_TIMEOUT_MS, idempotent = false }: CallOptions,
   ): Promise<T> {
     const limit = deadline(timeoutMs);
+    // The race returns on time even if a dockerode method ignored the abort signal.
+    const attempt = (): Promise<T> => Promise.race([work(docker, limit.signal), limit.expired]);
     try {
-      // The race returns on time even if a dockerode method ignored the abort signal.
-      return await Promise.race([work(docker, limit.signal), limit.expired]);
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!idempotent || !isStaleConnection(error) || limit.signal.aborted) {
+          throw error;
+        }
+        dropIdleConnections(agent);
+        return await attempt();
+      }
     } catch (error) {
       throw toEngineError(error, { hostName, timedOut: limit.signal.aborted, timeoutMs });
     } finally {
@@ -108,20 +165,17 @@ export class DockerEngineClients {
     }
   }
 
-  forget(hostId: string): void {
-    this.clients.delete(hostId);
-  }
-
-  private client(host: EngineHost): Docker {
+  private client(host: EngineHost): Client {
     const cached = this.clients.get(host.id);
     if (cached && cached.url === host.url && cached.tlsSealed === host.tlsSealed) {
-      return cached.docker;
+      return cached;
     }
+    cached?.agent.destroy();
     const tls = host.tlsSealed
       ? (JSON.parse(this.crypto.open(host.tlsSealed)) as TlsMaterial)
       : null;
-    const docker = new Docker(dockerOptions(parseEngineUrl(host.url), tls));
-    this.clients.set(host.id, { url: host.url, tlsSealed: host.tlsSealed, docker });
-    return docker;
+    const client = newClient(parseEngineUrl(host.url), tls, true);
+    this.clients.set(host.id, { ...client, url: host.url, tlsSealed: host.tlsSealed });
+    return client;
   }
 }

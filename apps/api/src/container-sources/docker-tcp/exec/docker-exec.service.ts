@@ -25,6 +25,7 @@ export interface ExecHandle {
 }
 
 const EXIT_POLLS = 10;
+const AGAIN = { idempotent: true } as const;
 
 /** Opens Engine API exec sessions with a TTY and audits their start and end. */
 @Injectable()
@@ -62,18 +63,25 @@ export class DockerExecService {
     { exec, sessionId }: TtyExec,
   ): Pick<ExecHandle, 'resize' | 'exitCode' | 'terminate'> {
     return {
+      // Killing by marker, resizing and inspecting can all safely be sent twice.
       terminate: () =>
-        this.engines.call(host, (docker, signal) => endSession(docker, ref, sessionId, signal)),
+        this.engines.call(
+          host,
+          (docker, signal) => endSession(docker, ref, sessionId, signal),
+          AGAIN,
+        ),
       resize: async (cols, rows) => {
-        await this.engines.call(host, (_docker, signal) =>
-          exec.resize({ h: rows, w: cols, abortSignal: signal }),
+        await this.engines.call(
+          host,
+          (_docker, signal) => exec.resize({ h: rows, w: cols, abortSignal: signal }),
+          AGAIN,
         );
       },
       exitCode: async () => {
         // The attach stream can close a moment before the engine records the exit.
         for (let attempt = 0; attempt < EXIT_POLLS; attempt++) {
           const info = await this.engines
-            .call(host, (_docker, signal) => exec.inspect({ abortSignal: signal }))
+            .call(host, (_docker, signal) => exec.inspect({ abortSignal: signal }), AGAIN)
             .catch(() => null);
           if (!info || !info.Running) {
             return info?.ExitCode ?? null;

@@ -12,6 +12,7 @@ export const START_TIMEOUT_MS = 10_000;
 /** Output waits (the engine stream pauses) while the client has this much unread. */
 const HIGH_WATER_BYTES = 1024 * 1024;
 const INTERNAL_ERROR = 1011;
+const GOING_AWAY = 1001;
 
 export interface ExecSessionDeps {
   authenticate(token: string): Promise<AuthUser>;
@@ -58,6 +59,7 @@ export class ExecSession {
   private handle: ExecHandle | null = null;
   private actor: AuthUser | null = null;
   private startedAt = 0;
+  private ending: Promise<void> | null = null;
   private readonly startTimer: NodeJS.Timeout;
 
   constructor(
@@ -122,7 +124,7 @@ export class ExecSession {
       this.handle = handle;
       this.startedAt = Date.now();
       if (this.phase === 'closed') {
-        await this.end('client closed while starting', null);
+        await this.finish('client closed while starting', null);
         return;
       }
       this.phase = 'running';
@@ -172,12 +174,12 @@ export class ExecSession {
       return;
     }
     this.phase = 'closed';
-    handle
+    this.ending = handle
       .exitCode()
-      .then(async (code) => {
+      .then((code) => {
         this.send({ type: 'exit', code });
         this.socket.close(EXEC_CLOSE.normal, 'exited');
-        await this.end('shell exited', code);
+        return this.end('shell exited', code);
       })
       .catch((error: unknown) => this.deps.onError(error));
   }
@@ -186,12 +188,30 @@ export class ExecSession {
     clearTimeout(this.startTimer);
     const wasRunning = this.phase === 'running';
     this.phase = 'closed';
-    if (wasRunning && this.handle) {
-      this.end('closed by the client', null).catch((error: unknown) => this.deps.onError(error));
+    if (wasRunning) {
+      void this.finish('closed by the client', null);
     }
   }
 
-  /** Hangs up the process if it still runs, then records the end of the session. */
+  /** Resolves once the session's clean-up (processes ended, end audited) is done. */
+  settled(): Promise<void> {
+    return this.ending ?? Promise.resolve();
+  }
+
+  /** Ends the session from the server's side, e.g. when the API shuts down. */
+  shutdown(): Promise<void> {
+    if (this.phase !== 'closed') {
+      this.refuse(GOING_AWAY, 'The server is shutting down');
+    }
+    return this.settled();
+  }
+
+  private finish(reason: string, code: number | null): Promise<void> {
+    this.ending = this.end(reason, code).catch((error: unknown) => this.deps.onError(error));
+    return this.ending;
+  }
+
+  /** Ends what the session left running in the container, then records the end. */
   private async end(reason: string, code: number | null): Promise<void> {
     const handle = this.handle;
     if (!handle) {
@@ -213,9 +233,7 @@ export class ExecSession {
     this.phase = 'closed';
     this.socket.close(code, message.slice(0, 120));
     if (wasRunning) {
-      this.end(`ended by the server: ${message}`, null).catch((error: unknown) =>
-        this.deps.onError(error),
-      );
+      void this.finish(`ended by the server: ${message}`, null);
     }
   }
 
