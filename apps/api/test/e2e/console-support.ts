@@ -165,6 +165,8 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   const dir = resolve(ROOT, process.env.ARCHNEST_SCREENSHOT_DIR ?? '.test-output/screenshots');
   mkdirSync(dir, { recursive: true });
-  await page.waitForTimeout(300);
+  // Park the pointer on the empty navigation area so no tooltip or hover state is captured.
+  await page.mouse.move(100, 880);
+  await page.waitForTimeout(400);
   await page.screenshot({ path: join(dir, `${name}.png`) });
 }

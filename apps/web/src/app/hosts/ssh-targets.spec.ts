@@ -134,7 +134,7 @@ describe('SshTargets', () => {
   });
 
   it('scans the host key, shows the fingerprint and pins it only on an explicit accept', async () => {
-    await (await button('[aria-label="Scan host key of inner"]')).click();
+    await (await button('[aria-label="Scan key of inner"]')).click();
     http
       .expectOne({ method: 'POST', url: '/api/docker-ssh/targets/t1/host-key/scan' })
       .flush({ fingerprint: FINGERPRINT, keyType: 'ssh-ed25519', pinned: false });
@@ -160,7 +160,7 @@ describe('SshTargets', () => {
   });
 
   it('warns loudly when the scanned key differs from the pinned one', async () => {
-    await (await button('[aria-label="Scan host key of bastion"]')).click();
+    await (await button('[aria-label="Scan key of bastion"]')).click();
     http
       .expectOne({ method: 'POST', url: '/api/docker-ssh/targets/j1/host-key/scan' })
       .flush({ fingerprint: 'SHA256:' + 'B'.repeat(43), keyType: 'ssh-ed25519', pinned: false });
