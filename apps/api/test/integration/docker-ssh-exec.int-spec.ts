@@ -58,8 +58,11 @@ describe('docker-ssh exec', () => {
     const { port } = testApp.app.getHttpServer().address() as AddressInfo;
     url = `ws://127.0.0.1:${port}/api/docker-ssh/exec`;
   });
+  let closed = false;
   afterAll(async () => {
-    await testApp.close();
+    if (!closed) {
+      await testApp.close();
+    }
     await removeContainers([BOX]);
   });
 
@@ -146,5 +149,18 @@ describe('docker-ssh exec', () => {
     const missing = new ExecClient(url);
     await missing.send(start(tokens.admin, { container: 'no-such-box' }));
     expect(await missing.whenClosed()).toBe(EXEC_CLOSE.notFound);
+  });
+
+  // Last: it shuts the API down.
+  it('ends open sessions and what they started when the API shuts down', async () => {
+    const client = new ExecClient(url);
+    await client.send(start(tokens.admin));
+    await client.waitFor('ready', () => client.messages.some((m) => m.type === 'ready'));
+    await client.send({ type: 'input', data: 'sleep 4343 &\necho bg-$((2+2))\n' });
+    await client.waitFor('started', () => client.output().includes('bg-4'));
+    closed = true;
+    await testApp.close();
+    expect(await client.whenClosed()).toBe(1001);
+    expect(await extraProcesses()).toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ interface Session {
 /**
  * Interactive shells over SSH: `docker exec -it <ref> <shell>` on a pty channel of the target's
  * pooled connection. A dropped client leaves the container's shell running (docker does not end
- * it), so when the channel closes every process marked with the session id is killed.
+ * it), so when the session ends every process marked with the session id is killed.
  */
 @Injectable()
 export class DockerSshExecService {
@@ -94,7 +94,6 @@ export class DockerSshExecService {
   private handle(session: Session, channel: ClientChannel, auditTarget: string): ExecHandle {
     let exitCode: number | null = null;
     channel.on('exit', (code: unknown) => (exitCode = typeof code === 'number' ? code : null));
-    channel.once('close', () => this.reap(session));
     return {
       shell: session.shell,
       target: auditTarget,
@@ -104,13 +103,14 @@ export class DockerSshExecService {
         return Promise.resolve();
       },
       exitCode: () => Promise.resolve(exitCode),
+      terminate: () => this.reap(session),
     };
   }
 
   /** Kills what the session left in the container: the shell and anything started from it. */
-  private reap({ target, ref, shell, id }: Session): void {
+  private async reap({ target, ref, shell, id }: Session): Promise<void> {
     const argv = dockerCli.endShell(cliOf(target), ref, shell, id);
-    this.runner.run(target, argv, `end exec session in ${ref}`).catch((error: unknown) => {
+    await this.runner.run(target, argv, `end exec session in ${ref}`).catch((error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error);
       this.logger.warn(`Could not end exec session ${id} on ${target.name}: ${reason}`);
     });
