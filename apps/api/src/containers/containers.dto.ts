@@ -29,6 +29,11 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { IsContainerRef } from '../container-sources/container-ref';
 
+/** "true"/"false" from a query string; anything else is left for @IsBoolean to refuse. */
+function queryBoolean({ value }: { value: unknown }): unknown {
+  return value === 'true' ? true : value === 'false' ? false : value;
+}
+
 export const HOST_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 
 export class HostParams {
@@ -60,7 +65,7 @@ export class LogsQuery {
 
   @ApiProperty({ required: false, type: Boolean, default: true })
   @IsOptional()
-  @Transform(({ value }) => value === 'true' || value === true)
+  @Transform(queryBoolean)
   @IsBoolean({ message: 'timestamps must be true or false' })
   timestamps = true;
 }
@@ -68,7 +73,7 @@ export class LogsQuery {
 export class RemoveQuery {
   @ApiProperty({ required: false, default: false, description: 'Remove a running container too' })
   @IsOptional()
-  @Transform(({ value }) => value === 'true' || value === true)
+  @Transform(queryBoolean)
   @IsBoolean()
   force = false;
 }
