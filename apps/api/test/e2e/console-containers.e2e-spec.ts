@@ -18,6 +18,7 @@ import {
   runAgent,
   screenshot,
   seriousViolations,
+  snackBar,
   signIn,
   signOut,
   startConsoleApi,
@@ -77,10 +78,6 @@ describe('console: containers of every source', () => {
   /** Waits until no stats cell shows "…" (snapshots of the rows on screen have arrived). */
   async function statsLoaded(): Promise<void> {
     await page.waitForFunction(() => !document.querySelector('table')?.textContent?.includes('…'));
-  }
-
-  async function snackBar(text: string): Promise<void> {
-    await page.locator('mat-snack-bar-container', { hasText: text }).waitFor();
   }
 
   async function startedAt(name: string): Promise<string> {
@@ -229,18 +226,18 @@ describe('console: containers of every source', () => {
     const confirm = page.getByRole('dialog');
     expect(await confirm.innerText()).toContain(`Stop ${WEB}?`);
     await confirm.getByRole('button', { name: 'Stop' }).click();
-    await snackBar(`${WEB} stopped`);
+    await snackBar(page, `${WEB} stopped`);
     await chip.filter({ hasText: 'Exited' }).waitFor();
     expect(await engineState(WEB)).toBe('exited');
 
     await actions.getByRole('button', { name: 'Start', exact: true }).click();
-    await snackBar(`${WEB} started`);
+    await snackBar(page, `${WEB} started`);
     await chip.filter({ hasText: 'Running' }).waitFor();
     expect(await engineState(WEB)).toBe('running');
 
     const before = await startedAt(WEB);
     await actions.getByRole('button', { name: 'Restart', exact: true }).click();
-    await snackBar(`${WEB} restarted`);
+    await snackBar(page, `${WEB} restarted`);
     expect(await startedAt(WEB)).not.toBe(before);
     await chip.filter({ hasText: 'Running' }).waitFor();
     const audit = await admin.ok<{ items: { action: string; result: string }[] }>(

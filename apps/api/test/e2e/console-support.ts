@@ -109,6 +109,13 @@ export async function signOut(page: Page): Promise<void> {
   await page.waitForURL('**/login');
 }
 
+/** Waits for a snackbar with this text and returns all it says. */
+export async function snackBar(page: Page, text: string | RegExp): Promise<string> {
+  const bar = page.locator('mat-snack-bar-container', { hasText: text });
+  await bar.waitFor();
+  return bar.innerText();
+}
+
 /** Picks light or dark with the toolbar toggle (the choice is saved, as a user's would be). */
 export async function useTheme(page: Page, scheme: 'light' | 'dark'): Promise<void> {
   const current = () => page.evaluate(() => document.documentElement.style.colorScheme);

@@ -162,7 +162,7 @@ export class Containers {
   }
 
   /** Loads hosts and the containers of the selection; answers that arrive late are dropped. */
-  async refresh(): Promise<void> {
+  protected async refresh(): Promise<void> {
     const generation = ++this.generation;
     const selected = this.selected();
     this.loading.set(true);

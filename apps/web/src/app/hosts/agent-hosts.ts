@@ -90,7 +90,7 @@ export class AgentHosts {
     void this.loadHosts();
   }
 
-  async loadHosts(): Promise<void> {
+  protected async loadHosts(): Promise<void> {
     this.loading.set(true);
     try {
       this.hosts.set(await this.api.agentHosts());

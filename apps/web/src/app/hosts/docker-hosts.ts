@@ -46,7 +46,7 @@ export class DockerHosts {
     void this.loadHosts();
   }
 
-  async loadHosts(): Promise<void> {
+  protected async loadHosts(): Promise<void> {
     this.loading.set(true);
     try {
       this.hosts.set(await this.api.dockerHosts());

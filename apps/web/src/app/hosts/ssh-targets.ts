@@ -41,7 +41,7 @@ export class SshTargets {
     void this.loadTargets();
   }
 
-  async loadTargets(): Promise<void> {
+  protected async loadTargets(): Promise<void> {
     this.loading.set(true);
     try {
       this.targets.set(await this.api.sshTargets());
