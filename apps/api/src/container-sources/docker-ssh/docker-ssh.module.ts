@@ -1,10 +1,7 @@
 import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { SshModule } from '../../ssh/ssh.module';
-import { UsersModule } from '../../users/users.module';
-import { ExecAuthenticator } from '../docker-tcp/exec/exec-auth';
+import { ExecModule } from '../exec/exec.module';
 import { DockerSshContainersController } from './docker-ssh-containers.controller';
 import { DockerSshTargetsController } from './docker-ssh-targets.controller';
 import { DockerSshRunner } from './docker-ssh.runner';
@@ -19,19 +16,7 @@ import { SshTargetsService } from './ssh-targets.service';
 
 /** The docker-ssh source (SPEC §3.2): targets, containers and exec over the SSH transport. */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([SshTargetEntity]),
-    SshModule,
-    UsersModule,
-    // Verifies exec tokens with the same secret and algorithm as AuthModule's signer.
-    JwtModule.registerAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
-        verifyOptions: { algorithms: ['HS256'] },
-      }),
-    }),
-  ],
+  imports: [TypeOrmModule.forFeature([SshTargetEntity]), SshModule, ExecModule],
   controllers: [DockerSshTargetsController, DockerSshContainersController],
   providers: [
     SshTargetsRepository,
@@ -41,7 +26,6 @@ import { SshTargetsService } from './ssh-targets.service';
     SshTargetsService,
     DockerSshService,
     DockerSshExecService,
-    ExecAuthenticator,
     DockerSshExecGateway,
   ],
 })

@@ -1,8 +1,5 @@
 import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { UsersModule } from '../../users/users.module';
 import { DockerContainersController } from './docker-containers.controller';
 import { DockerHostEntity } from './docker-host.entity';
 import { DockerHostsController } from './docker-hosts.controller';
@@ -12,21 +9,10 @@ import { DockerTcpService } from './docker-tcp.service';
 import { DockerEngineClients } from './engine-client';
 import { DockerExecGateway } from './exec/docker-exec.gateway';
 import { DockerExecService } from './exec/docker-exec.service';
-import { ExecAuthenticator } from './exec/exec-auth';
+import { ExecModule } from '../exec/exec.module';
 
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([DockerHostEntity]),
-    UsersModule,
-    // Verifies exec tokens with the same secret and algorithm as AuthModule's signer.
-    JwtModule.registerAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
-        verifyOptions: { algorithms: ['HS256'] },
-      }),
-    }),
-  ],
+  imports: [TypeOrmModule.forFeature([DockerHostEntity]), ExecModule],
   controllers: [DockerHostsController, DockerContainersController],
   providers: [
     DockerHostsRepository,
@@ -34,7 +20,6 @@ import { ExecAuthenticator } from './exec/exec-auth';
     DockerEngineClients,
     DockerTcpService,
     DockerExecService,
-    ExecAuthenticator,
     DockerExecGateway,
   ],
 })

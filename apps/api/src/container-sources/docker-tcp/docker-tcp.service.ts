@@ -25,8 +25,8 @@ import {
   sampleStats,
   type ActionOutcome,
 } from './engine-operations';
-import type { EngineInspect, EngineStats } from './engine-types';
-import { toContainerDetail, toContainerSummary } from './normalize';
+import type { EngineInspect, EngineStats } from '../docker-json/engine-types';
+import { toContainerDetail, toContainerSummary } from '../docker-json/normalize';
 import { PreviousSamples } from './previous-samples';
 
 /** How long the host list waits for each engine before showing it unreachable. */

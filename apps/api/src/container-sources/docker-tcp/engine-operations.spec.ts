@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { sampleStats, type SampleMemory } from './engine-operations';
-import type { EngineStats } from './engine-types';
+import type { EngineStats } from '../docker-json/engine-types';
 
 const T0 = Date.parse('2026-06-20T19:30:00Z');
 

@@ -2,7 +2,12 @@ import type { ContainerAction, ContainerLogs, ContainerStats } from '@archnest/c
 import type Docker from 'dockerode';
 import type { ActionOptions, LogOptions } from '../container-source';
 import { expectShape, isEngineObject } from './engine-errors';
-import type { EngineCpuStats, EngineInspect, EngineListItem, EngineStats } from './engine-types';
+import type {
+  EngineCpuStats,
+  EngineInspect,
+  EngineListItem,
+  EngineStats,
+} from '../docker-json/engine-types';
 import { LogCollector } from './log-collector';
 import {
   cpuPercent,

@@ -1,4 +1,4 @@
-import type { EngineStats } from './engine-types';
+import type { EngineStats } from '../docker-json/engine-types';
 import { PreviousSamples } from './previous-samples';
 
 const T0 = Date.parse('2026-06-20T19:30:00Z');

@@ -1,5 +1,5 @@
-import { engineTime } from './docker-status';
-import type { EngineCpuStats, EngineStats } from './engine-types';
+import { engineTime } from '../docker-json/docker-status';
+import type { EngineCpuStats, EngineStats } from '../docker-json/engine-types';
 
 /** A previous sample makes a fair CPU window with a new one when it is this far apart. */
 export const CPU_WINDOW_MIN_MS = 500;

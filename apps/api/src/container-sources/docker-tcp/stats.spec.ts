@@ -1,4 +1,4 @@
-import type { EngineStats } from './engine-types';
+import type { EngineStats } from '../docker-json/engine-types';
 import { cpuPercent, EMPTY_STATS, hasPreviousSample, toContainerStats } from './stats';
 
 const cpu = (total: number, system: number, cpus = 4) => ({

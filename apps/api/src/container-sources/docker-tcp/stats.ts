@@ -1,6 +1,6 @@
 import type { ContainerStats } from '@archnest/contracts';
-import { engineTime } from './docker-status';
-import type { EngineCpuStats, EngineStats } from './engine-types';
+import { engineTime } from '../docker-json/docker-status';
+import type { EngineCpuStats, EngineStats } from '../docker-json/engine-types';
 
 export const EMPTY_STATS: ContainerStats = {
   cpuPercent: null,

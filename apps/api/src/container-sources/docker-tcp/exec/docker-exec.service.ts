@@ -1,28 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { Duplex } from 'node:stream';
 import { AuditService } from '../../../audit/audit.service';
 import type { AuthUser } from '../../../common/decorators/current-user.decorator';
 import { assertContainerRef } from '../../container-ref';
 import { DockerHostsRepository } from '../docker-hosts.repository';
 import { DockerEngineClients, type EngineHost } from '../engine-client';
 import { endSession, startTty, type TtyExec } from './engine-exec';
-import type { StartMessage } from './exec-messages';
-
-/** A running exec: its TTY stream plus the calls that act on it, each with a deadline. */
-export interface ExecHandle {
-  shell: string;
-  /** Audit target, `docker-tcp:<host>/<container>`. */
-  target: string;
-  stream: Duplex;
-  resize(cols: number, rows: number): Promise<void>;
-  /** The exit code once the process ended; null if it still runs or the engine is gone. */
-  exitCode(): Promise<number | null>;
-  /**
-   * Ends whatever the session left running in the container (Docker keeps exec processes alive
-   * after their client is gone). Called once the session is over, however it ended.
-   */
-  terminate?(): Promise<void>;
-}
+import type { ExecHandle } from '../../exec/exec-backend';
+import type { StartMessage } from '../../exec/exec-messages';
 
 const EXIT_POLLS = 10;
 const AGAIN = { idempotent: true } as const;

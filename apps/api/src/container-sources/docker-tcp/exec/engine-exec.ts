@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import type { StartMessage } from './exec-messages';
+import type { StartMessage } from '../../exec/exec-messages';
 
 /** Marks every process of one session (the shell and its children inherit it). */
 export const EXEC_SESSION_ENV = 'ARCHNEST_EXEC_SESSION';

@@ -1,8 +1,8 @@
 import { EXEC_CLOSE } from '@archnest/contracts';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type { AuthUser } from '../../../common/decorators/current-user.decorator';
-import { UsersService } from '../../../users/users.service';
+import type { AuthUser } from '../../common/decorators/current-user.decorator';
+import { UsersService } from '../../users/users.service';
 
 /** A refused exec session: the close code and the reason sent before closing. */
 export class ExecRefusal extends Error {

@@ -1,10 +1,10 @@
 import { EXEC_CLOSE, type ExecServerMessage } from '@archnest/contracts';
 import { StringDecoder } from 'node:string_decoder';
 import type { RawData, WebSocket } from 'ws';
-import type { AuthUser } from '../../../common/decorators/current-user.decorator';
-import { AppError, ErrorCode } from '../../../common/errors/app-error';
+import type { AuthUser } from '../../common/decorators/current-user.decorator';
+import { AppError, ErrorCode } from '../../common/errors/app-error';
 import { ExecRefusal } from './exec-auth';
-import type { ExecHandle } from './docker-exec.service';
+import type { ExecHandle } from './exec-backend';
 import { parseClientMessage, type StartMessage } from './exec-messages';
 
 /** A client has this long to send `start` after connecting. */

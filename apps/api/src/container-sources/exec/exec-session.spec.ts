@@ -2,9 +2,9 @@ import { EXEC_CLOSE, type ExecServerMessage } from '@archnest/contracts';
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { AppError, ErrorCode } from '../../../common/errors/app-error';
-import type { AuthUser } from '../../../common/decorators/current-user.decorator';
-import type { ExecHandle } from './docker-exec.service';
+import { AppError, ErrorCode } from '../../common/errors/app-error';
+import type { AuthUser } from '../../common/decorators/current-user.decorator';
+import type { ExecHandle } from './exec-backend';
 import { ExecRefusal } from './exec-auth';
 import { ExecSession, type ExecSessionDeps } from './exec-session';
 
