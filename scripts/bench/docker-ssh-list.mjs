@@ -7,49 +7,18 @@
 // while an integration run owns the harness, it prints why and skips.
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { adminToken, measure, root, startApi } from './harness.mjs';
+import { adminToken, apiCall, measure, startApi, withTestInfra } from './harness.mjs';
 
 const run = promisify(execFile);
 const SAMPLES = 30;
 const CONTAINERS = 20;
 
-function loadHarness() {
-  const require = createRequire(import.meta.url);
-  require('ts-node').register({
-    transpileOnly: true,
-    project: join(root, 'apps/api/test/harness/tsconfig.jest.json'),
-  });
-  const harness = (file) => require(join(root, 'apps/api/test/harness', file));
-  return {
-    globalSetup: harness('global-setup.ts').default,
-    teardownInfra: harness('global-teardown.ts').teardownInfra,
-    loadInfra: harness('infra.ts').loadInfra,
-    runDocker: harness('docker-engine.ts').runDocker,
-  };
-}
-
-async function api(base, token, method, path, body) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) {
-    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  }
-  return response.json();
-}
-
 /** A pinned key-auth target for the harness's target sshd, reaching the private engine. */
 async function addTarget(base, token, infra) {
-  const target = await api(base, token, 'POST', '/api/docker-ssh/targets', {
+  const target = await apiCall(base, token, 'POST', '/api/docker-ssh/targets', {
     name: 'bench-target',
     host: infra.ssh.target.host,
     port: infra.ssh.target.port,
@@ -58,8 +27,8 @@ async function addTarget(base, token, infra) {
     dockerHost: infra.docker.dockerHost,
   });
   const keys = `/api/docker-ssh/targets/${target.id}/host-key`;
-  const { fingerprint } = await api(base, token, 'POST', `${keys}/scan`);
-  await api(base, token, 'POST', `${keys}/accept`, { fingerprint });
+  const { fingerprint } = await apiCall(base, token, 'POST', `${keys}/scan`);
+  await apiCall(base, token, 'POST', `${keys}/accept`, { fingerprint });
   return target;
 }
 
@@ -125,7 +94,7 @@ async function compare(infra, harness) {
     const token = await adminToken(apiServer.url);
     const target = await addTarget(apiServer.url, token, infra);
     const path = `/api/docker-ssh/targets/${target.id}/containers`;
-    const list = () => api(apiServer.url, token, 'GET', path);
+    const list = () => apiCall(apiServer.url, token, 'GET', path);
     const listed = await list(); // opens the pooled connection
     await cli.list();
     console.log(`  ${listed.length} containers, ${SAMPLES} sequential calls each`);
@@ -150,21 +119,5 @@ export async function benchDockerSshList() {
   console.log(
     'Docker over SSH: container list, API (pooled) vs docker -H ssh:// (same sshd, engine)',
   );
-  if (process.getuid?.() !== 0) {
-    console.log('  skipped: needs root to start the test dockerd and sshd (see docs/testing.md)');
-    return;
-  }
-  const harness = loadHarness();
-  try {
-    await harness.globalSetup();
-  } catch (error) {
-    console.log(`  skipped: the test harness did not start: ${error.message.split('\n')[0]}`);
-    return;
-  }
-  const infra = harness.loadInfra();
-  try {
-    await compare(infra, harness);
-  } finally {
-    await harness.teardownInfra(infra.tmpDir);
-  }
+  await withTestInfra('dockerd and sshd', compare);
 }

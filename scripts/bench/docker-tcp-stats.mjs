@@ -7,42 +7,10 @@
 // Needs what the integration tests need (root, dockerd, busybox-static): it starts the test
 // harness (apps/api/test/harness) for the run and tears it down after. Without root, or while an
 // integration run owns the harness, it prints why and skips.
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { adminToken, root, startApi } from './harness.mjs';
+import { adminToken, apiCall, startApi, withTestInfra } from './harness.mjs';
 
 const CONTAINERS = 20;
 const ROUNDS = 5;
-
-function loadHarness() {
-  const require = createRequire(import.meta.url);
-  require('ts-node').register({
-    transpileOnly: true,
-    project: join(root, 'apps/api/test/harness/tsconfig.jest.json'),
-  });
-  const harness = (file) => require(join(root, 'apps/api/test/harness', file));
-  return {
-    globalSetup: harness('global-setup.ts').default,
-    teardownInfra: harness('global-teardown.ts').teardownInfra,
-    loadInfra: harness('infra.ts').loadInfra,
-    runDocker: harness('docker-engine.ts').runDocker,
-  };
-}
-
-async function api(base, token, method, path, body) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) {
-    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  }
-  return response.json();
-}
 
 async function wallMs(work) {
   const started = process.hrtime.bigint();
@@ -61,12 +29,12 @@ async function compare(infra, harness) {
   try {
     const token = await adminToken(apiServer.url);
     const url = `unix://${infra.docker.socketPath}`;
-    const host = await api(apiServer.url, token, 'POST', '/api/docker/hosts', {
+    const host = await apiCall(apiServer.url, token, 'POST', '/api/docker/hosts', {
       name: 'bench',
       url,
     });
     const stats = (name) =>
-      api(apiServer.url, token, 'GET', `/api/docker/hosts/${host.id}/containers/${name}/stats`);
+      apiCall(apiServer.url, token, 'GET', `/api/docker/hosts/${host.id}/containers/${name}/stats`);
     const viaApi = () => Promise.all(names.map(stats));
     const viaCli = () => harness.runDocker(['stats', '--no-stream', ...names]);
     const check = (result) => {
@@ -108,23 +76,7 @@ export async function benchDockerTcpStats() {
   console.log(
     'Docker Engine API: stats of 20 containers, API vs docker stats --no-stream (same engine)',
   );
-  if (process.getuid?.() !== 0) {
-    console.log('  skipped: needs root to start the test dockerd (see docs/testing.md)');
-    return;
-  }
-  const harness = loadHarness();
-  try {
-    await harness.globalSetup();
-  } catch (error) {
-    console.log(`  skipped: the test harness did not start: ${error.message.split('\n')[0]}`);
-    return;
-  }
-  const infra = harness.loadInfra();
-  try {
-    await compare(infra, harness);
-  } finally {
-    await harness.teardownInfra(infra.tmpDir);
-  }
+  await withTestInfra('dockerd', compare);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -2,6 +2,7 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,4 +98,60 @@ export async function measure(title, options) {
       `  non-2xx/errors ${errors}`,
   );
   return result;
+}
+
+/** A JSON call to the API as a user; throws with the answer on any non-2xx. */
+export async function apiCall(base, token, method, path, body) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) {
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  }
+  return response.json();
+}
+
+/** The integration tests' harness (apps/api/test/harness), loaded from TypeScript. */
+function loadTestHarness() {
+  const require = createRequire(import.meta.url);
+  require('ts-node').register({
+    transpileOnly: true,
+    project: join(root, 'apps/api/test/harness/tsconfig.jest.json'),
+  });
+  const harness = (file) => require(join(root, 'apps/api/test/harness', file));
+  return {
+    globalSetup: harness('global-setup.ts').default,
+    teardownInfra: harness('global-teardown.ts').teardownInfra,
+    loadInfra: harness('infra.ts').loadInfra,
+    runDocker: harness('docker-engine.ts').runDocker,
+  };
+}
+
+/**
+ * Runs `work(infra, harness)` on the test harness's private dockerd, sshd and PostgreSQL, and
+ * tears them down after. Without root, or when the harness cannot start, prints why and skips.
+ */
+export async function withTestInfra(needs, work) {
+  if (process.getuid?.() !== 0) {
+    console.log(`  skipped: needs root to start the test ${needs} (see docs/testing.md)`);
+    return;
+  }
+  const harness = loadTestHarness();
+  try {
+    await harness.globalSetup();
+  } catch (error) {
+    console.log(`  skipped: the test harness did not start: ${error.message.split('\n')[0]}`);
+    return;
+  }
+  const infra = harness.loadInfra();
+  try {
+    await work(infra, harness);
+  } finally {
+    await harness.teardownInfra(infra.tmpDir);
+  }
 }
