@@ -38,7 +38,9 @@ export async function createApp(
   if (options.webDir) {
     await serveConsole(app, options.webDir);
   }
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT: end exec sessions, let in-flight requests finish, close the SSH pool and the
+  // database, then exit 0 (rather than re-raising the signal).
+  app.enableShutdownHooks([], { useProcessExit: true });
   return app;
 }
 

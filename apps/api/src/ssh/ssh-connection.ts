@@ -49,11 +49,18 @@ export function forwardThrough(client: Client, from: Endpoint, next: Endpoint): 
 export class SshConnection implements ChannelOpener {
   private lost = false;
   private readonly closeListeners = new Set<() => void>();
+  /** Resolves once the socket of every hop has closed. */
+  private readonly socketsClosed: Promise<unknown>;
 
   constructor(
     readonly endpoint: Endpoint,
     private readonly clients: readonly Client[],
   ) {
+    this.socketsClosed = Promise.all(
+      clients.map(
+        (client) => new Promise<void>((resolve) => client.once('close', () => resolve())),
+      ),
+    );
     for (const client of clients) {
       client.on('close', () => this.close());
       client.on('end', () => this.close());
@@ -109,6 +116,18 @@ export class SshConnection implements ChannelOpener {
     }
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
+  }
+
+  /**
+   * Ends every hop (SSH disconnect, target first) and resolves once their sockets closed, or
+   * after `graceMs`: used at shutdown so sshd sees a clean disconnect before the process exits.
+   */
+  async end(graceMs = 3_000): Promise<void> {
+    this.close();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([this.socketsClosed, grace]);
+    clearTimeout(timer);
   }
 
   /** Ends every hop, the target first; idempotent. */

@@ -57,6 +57,11 @@ class FakeConnection {
     return () => undefined;
   }
 
+  end(): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+
   close(): void {
     if (this.isOpen) {
       this.isOpen = false;
@@ -188,7 +193,7 @@ describe('SshPool', () => {
   describe('commands', () => {
     const limits = { timeoutMs: 5_000, maxOutputBytes: 1024 };
     const pools: SshPool[] = [];
-    afterEach(() => pools.splice(0).forEach((pool) => pool.onModuleDestroy()));
+    afterEach(() => Promise.all(pools.splice(0).map((pool) => pool.onApplicationShutdown())));
 
     it('runs commands on one long-lived shell instead of a session each', async () => {
       const { pool, connections, target } = setup({ channelTimeoutMs: 5_000 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { ClientChannel } from 'ssh2';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 import { CommandShell } from './command-shell';
@@ -57,12 +57,17 @@ class PoolEntry {
   ) {}
 
   dispose(): void {
+    void this.end();
+  }
+
+  /** Closes the connection; resolves once its sockets closed (see SshConnection.end). */
+  async end(): Promise<void> {
     this.stopIdleTimer();
     this.idleShells = [];
     const connection = this.connection;
     this.connection = null;
-    connection?.then(
-      (conn) => conn.close(),
+    await connection?.then(
+      (conn) => conn.end(),
       () => undefined,
     );
   }
@@ -83,7 +88,7 @@ class PoolEntry {
  * (invalidate).
  */
 @Injectable()
-export class SshPool implements OnModuleDestroy {
+export class SshPool implements OnApplicationShutdown {
   private readonly logger = new Logger(SshPool.name);
   private readonly entries = new Map<string, PoolEntry>();
   private connects = 0;
@@ -166,11 +171,14 @@ export class SshPool implements OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
-    for (const entry of this.entries.values()) {
-      entry.dispose();
-    }
+  /**
+   * At shutdown, after the exec gateways ended their sessions (BeforeApplicationShutdown), which
+   * may still use the pool to reap what a session started: disconnect every target cleanly.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    const entries = [...this.entries.values()];
     this.entries.clear();
+    await Promise.all(entries.map((entry) => entry.end()));
   }
 
   private entryFor(key: string): PoolEntry {

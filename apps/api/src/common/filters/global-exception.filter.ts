@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { AppError } from '../errors/app-error';
 import { statusForCode } from '../errors/error-status';
+import { isStorageUnavailable, STORAGE_RETRY_AFTER_SECONDS } from '../errors/storage-unavailable';
 
 export interface ErrorBody {
   statusCode: number;
@@ -37,13 +38,35 @@ function isFastifyClientError(error: unknown): error is FastifyClientError {
   );
 }
 
+const STORAGE_UNAVAILABLE_MESSAGE =
+  'Storage is temporarily unavailable (database unreachable or disk full); retry later';
+
+/** Not a known failure with a status of its own, and the storage is down or full. */
+function isStorageFailure(error: unknown): boolean {
+  return (
+    !(error instanceof AppError) &&
+    !(error instanceof HttpException) &&
+    !isFastifyClientError(error) &&
+    isStorageUnavailable(error)
+  );
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}
+
 function body(status: number, message: string | string[]): ErrorBody {
   return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
 }
 
 /**
- * Maps every failure to a JSON error. Known failures keep their message; anything unexpected
- * becomes a generic 500 with a correlation id, and only the server log sees the details.
+ * Maps every failure to a JSON error. Known failures keep their message; storage that is down or
+ * full (isStorageUnavailable) becomes a 503 with Retry-After; anything else unexpected becomes a
+ * generic 500 with a correlation id. Only the server log sees the details.
  */
 @Catch()
 export class GlobalExceptionFilter implements ExceptionFilter {
@@ -54,6 +77,9 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
     const response = this.toBody(exception, request);
+    if (isStorageFailure(exception)) {
+      void reply.header('retry-after', String(STORAGE_RETRY_AFTER_SECONDS));
+    }
     void reply.status(response.statusCode).send(response);
   }
 
@@ -74,6 +100,15 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       return body(exception.statusCode, exception.message);
     }
     const correlationId = randomUUID();
+    if (isStorageFailure(exception)) {
+      this.logger.warn(
+        `Storage unavailable ${correlationId} on ${request.method} ${request.routeOptions.url ?? ''}: ${describe(exception)}`,
+      );
+      return {
+        ...body(HttpStatus.SERVICE_UNAVAILABLE, STORAGE_UNAVAILABLE_MESSAGE),
+        correlationId,
+      };
+    }
     this.logger.error(
       `Unhandled error ${correlationId} on ${request.method} ${request.routeOptions.url ?? ''}`,
       exception instanceof Error ? exception.stack : String(exception),
