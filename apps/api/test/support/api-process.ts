@@ -7,12 +7,21 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(__dirname, '../../../..');
 const API_MAIN = join(ROOT, 'dist/apps/api/main.js');
 
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface ApiProcess {
   baseUrl: string;
   /** The data dir in use (ARCHNEST_DATA_DIR). */
   dataDir: string;
   /** Everything the process wrote, for assertions about logs. */
   output(): string;
+  /** Sends a signal (e.g. SIGTERM for a graceful shutdown); see `exited`. */
+  kill(signal: NodeJS.Signals): void;
+  /** Resolves when the process has exited. */
+  exited: Promise<ExitStatus>;
   stop(): Promise<void>;
 }
 
@@ -47,12 +56,17 @@ export async function startApiProcess(env: NodeJS.ProcessEnv = {}): Promise<ApiP
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<ExitStatus>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHealth(baseUrl, child, () => output);
   return {
     baseUrl,
     dataDir: env.ARCHNEST_DATA_DIR ?? dataDir,
     output: () => output,
+    kill: (signal) => child.kill(signal),
+    exited,
     async stop() {
       await stopChild(child);
       rmSync(dataDir, { recursive: true, force: true });
