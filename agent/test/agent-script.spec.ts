@@ -271,10 +271,14 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
         request.on('data', (chunk: Buffer) => (body += chunk.toString()));
         request.on('end', () => {
           received.push({ authorization: request.headers.authorization, body });
-          const status = Number(
-            /^Bearer status-(\d{3})$/.exec(request.headers.authorization ?? '')?.[1] ?? 500,
+          const asked = /^Bearer status-(\d{3})(-retry)?$/.exec(
+            request.headers.authorization ?? '',
           );
-          response.writeHead(status, { 'content-type': 'application/json' });
+          const status = Number(asked?.[1] ?? 500);
+          response.writeHead(status, {
+            'content-type': 'application/json',
+            ...(asked?.[2] ? { 'retry-after': '10' } : {}),
+          });
           response.end(
             JSON.stringify({ statusCode: status, message: ['containers.0.state is wrong'] }),
           );
@@ -285,7 +289,7 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
     });
     afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
-    function send(status: number): Promise<Run> {
+    function send(status: number | string): Promise<Run> {
       return new Promise((done) => {
         execFile(
           'bash',
@@ -321,7 +325,11 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
       [429, 'rate-limiting this host (429)'],
       [503, 'ingest is disabled on the server (503)'],
       [500, 'server answered HTTP 500'],
-    ])('exits 5 with a clear message on %d', async (status, message) => {
+      [
+        '503-retry',
+        'server is temporarily unavailable (503): containers.0.state is wrong; the next run will retry',
+      ],
+    ])('exits 5 with a clear message on %s', async (status, message) => {
       const run = await send(status);
       expect(run.status).toBe(5);
       expect(run.stderr).toContain(message);
