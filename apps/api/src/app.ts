@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { AppModule } from './app.module';
-import { applyRouteBodyLimits, DEFAULT_BODY_LIMIT } from './common/body-limits';
+import { applyRouteBodyLimits, DEFAULT_BODY_LIMIT, rejectDeepBodies } from './common/body-limits';
 import type { AppConfig } from './config/app-config';
 import { serveConsole } from './console/serve-console';
 import { setupOpenApi } from './openapi';
@@ -27,6 +27,7 @@ export async function createApp(
     { logger: options.logger ?? ['log', 'warn', 'error'], bufferLogs: false },
   );
   applyRouteBodyLimits(app);
+  rejectDeepBodies(app);
   app.useWebSocketAdapter(new WsAdapter(app));
   app.setGlobalPrefix('api');
   app.useGlobalPipes(

@@ -23,3 +23,46 @@ export function applyRouteBodyLimits(app: NestFastifyApplication): void {
       }
     });
 }
+
+/**
+ * How deep a JSON body may nest. Our deepest body (an agent report's port or mount) is 5 levels;
+ * class-transformer recurses once per level, so a body thousands of levels deep would overflow
+ * the stack in the validation pipe and answer 500 instead of 400.
+ */
+export const MAX_BODY_DEPTH = 32;
+
+/** True when an object or array sits deeper than `max` levels; iterative, stops at the first. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (node === null || typeof node !== 'object') {
+      continue;
+    }
+    if (depth > max) {
+      return true;
+    }
+    for (const child of Object.values(node)) {
+      if (child !== null && typeof child === 'object') {
+        pending.push([child, depth + 1]);
+      }
+    }
+  }
+  return false;
+}
+
+/** Answers 400 for a body nested deeper than MAX_BODY_DEPTH, before any pipe sees it. */
+export function rejectDeepBodies(app: NestFastifyApplication): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('preValidation', async (request, reply) => {
+      if (nestsDeeperThan(request.body, MAX_BODY_DEPTH)) {
+        await reply.code(400).send({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: `body nests deeper than ${MAX_BODY_DEPTH} levels`,
+        });
+      }
+    });
+}

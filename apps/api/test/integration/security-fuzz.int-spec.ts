@@ -1,0 +1,554 @@
+/**
+ * Fuzzing with generated malformed input, derived from the OpenAPI document like the auth
+ * matrix: every documented operation's path params, query and body, called as an admin (so auth
+ * never short-circuits), and the agent ingest DTO field by field. Every answer must be a 4xx
+ * (never a 5xx), nothing may be stored or changed, the app must still answer, and
+ * Object.prototype must stay clean. The generator is seeded (ARCHNEST_FUZZ_SEED replays a run).
+ */
+import type { InjectOptions } from 'fastify';
+import { DataSource } from 'typeorm';
+import { agentReport } from '../support/agent-report-fixture';
+import { createTarget, pinTarget, targetBody } from '../support/docker-ssh';
+import { addHost, unixUrl } from '../support/docker-tcp';
+import {
+  deepNesting,
+  fuzzSeed,
+  HOSTILE_STRINGS,
+  hostileQueryValue,
+  hostileSegment,
+  hostileValue,
+  hugeString,
+  INVALID_UTF8_VALUE,
+  POLLUTION_FRAGMENTS,
+  POLLUTION_QUERY,
+  Rng,
+  toJsonBytes,
+  wrongTypeFor,
+} from '../support/fuzz';
+import { Http, seedUsers } from '../support/http';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const AGENT_TOKEN = 'fuzz-agent-token-0123456789abcdef';
+const AGENT_HOST = 'fuzz-agent';
+const ABSENT_CONTAINER = 'fuzz-absent-container';
+const CASES_PER_OPERATION = 30;
+const INGEST_CASES = 400;
+const MIB = 1024 * 1024;
+const INGEST = 'POST /api/agents/docker/report';
+/** Tables whose rows malformed input must never add, remove or change. */
+const GUARDED_TABLES = ['users', 'docker_agent_reports', 'docker_hosts', 'ssh_targets'];
+/** Written by reads that succeed (last contact); not something a request stores. */
+const VOLATILE_COLUMNS =
+  /^(last_seen_at|lastSeenAt|last_login_at|lastLoginAt|updated_at|updatedAt)$/;
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+interface Schema {
+  type?: string;
+  $ref?: string;
+  allOf?: Schema[];
+  anyOf?: Schema[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  enum?: unknown[];
+  nullable?: boolean;
+}
+
+interface Parameter {
+  in: 'path' | 'query';
+  name: string;
+  schema?: Schema;
+}
+
+interface OpenApiDocument {
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: Parameter[];
+        requestBody?: { content: Record<string, { schema: Schema }> };
+      }
+    >
+  >;
+  components: { schemas: Record<string, Schema> };
+}
+
+interface Operation {
+  method: Method;
+  template: string;
+  pathParams: Parameter[];
+  queryParams: Parameter[];
+  body: Schema | null;
+}
+
+interface FuzzCase {
+  kind: string;
+  url: string;
+  body?: Buffer;
+  contentType?: string;
+  /** '4xx' when a documented input is malformed; 'not-5xx' for junk on an input-less route. */
+  expect: '4xx' | 'not-5xx';
+}
+
+const key = (op: { method: string; template: string }): string => `${op.method} ${op.template}`;
+
+function operationsOf(doc: OpenApiDocument): Operation[] {
+  return Object.entries(doc.paths).flatMap(([template, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      method: method.toUpperCase() as Method,
+      template,
+      pathParams: (operation.parameters ?? []).filter((p) => p.in === 'path'),
+      queryParams: (operation.parameters ?? []).filter((p) => p.in === 'query'),
+      body: operation.requestBody?.content['application/json']?.schema ?? null,
+    })),
+  );
+}
+
+describe('fuzzing every documented route and the ingest DTO', () => {
+  let testApp: TestApp;
+  let admin: Http;
+  let adminToken: string;
+  let doc: OpenApiDocument;
+  let operations: Operation[];
+  let validParams: (op: Operation) => Record<string, string>;
+  let before: Record<string, string>;
+  let prototypeKeys: string[];
+  const rng = new Rng(fuzzSeed());
+  const tally = new Map<string, Map<number, number>>();
+
+  const resolve = (schema: Schema | undefined): Schema => {
+    let current = schema ?? {};
+    for (let i = 0; i < 5; i++) {
+      if (current.$ref) {
+        current = doc.components.schemas[current.$ref.split('/').pop() ?? ''] ?? {};
+      } else if (current.allOf?.length === 1 && !current.properties) {
+        current = current.allOf[0]!;
+      } else {
+        break;
+      }
+    }
+    return current;
+  };
+
+  function record(suite: string, status: number): void {
+    const counts = tally.get(suite) ?? new Map<number, number>();
+    counts.set(status, (counts.get(status) ?? 0) + 1);
+    tally.set(suite, counts);
+  }
+
+  /** Each case from its own client address, so the login and ingest throttles never hide it. */
+  let clientNumber = 0;
+  async function send(
+    method: Method,
+    fuzz: FuzzCase,
+    token: string,
+  ): Promise<{ status: number; text: string }> {
+    clientNumber += 1;
+    const options: InjectOptions = {
+      method,
+      url: fuzz.url,
+      remoteAddress: `10.${(clientNumber >> 16) & 255}.${(clientNumber >> 8) & 255}.${clientNumber & 255}`,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(fuzz.contentType ? { 'content-type': fuzz.contentType } : {}),
+      },
+      ...(fuzz.body ? { payload: fuzz.body } : {}),
+    };
+    const reply = await testApp.app.inject(options);
+    return { status: reply.statusCode, text: reply.body.slice(0, 300) };
+  }
+
+  async function snapshot(): Promise<Record<string, string>> {
+    const dataSource = testApp.app.get(DataSource);
+    const tables: Record<string, string> = {};
+    for (const table of GUARDED_TABLES) {
+      const rows = await dataSource.query<Record<string, unknown>[]>(`SELECT * FROM ${table}`);
+      tables[table] = JSON.stringify(
+        rows
+          .map((row) =>
+            Object.fromEntries(
+              Object.entries(row).filter(([column]) => !VOLATILE_COLUMNS.test(column)),
+            ),
+          )
+          .map((row) => JSON.stringify(row))
+          .sort(),
+      );
+    }
+    return tables;
+  }
+
+  function urlOf(op: Operation, params: Record<string, string>, query: string[]): string {
+    const path = op.template.replace(/\{(\w+)\}/g, (_m, name: string) => params[name] ?? 'x');
+    return query.length > 0 ? `${path}?${query.join('&')}` : path;
+  }
+
+  function hostileBody(op: Operation): { body: Buffer; kind: string; contentType?: string } {
+    const schema = resolve(op.body ?? undefined);
+    const properties = Object.entries(schema.properties ?? {});
+    const kind = rng.pick([
+      'schema',
+      'schema',
+      'schema',
+      'schema',
+      'non-object',
+      'deep-nesting',
+      'pollution',
+      'invalid-utf8',
+      'huge',
+      'bad-json',
+      'content-type',
+    ]);
+    const base: Record<string, unknown> = {};
+    for (const [name] of properties) {
+      if (rng.chance(0.5)) {
+        base[name] = hostileValue(rng);
+      }
+    }
+    // One documented field (a required one when there are any) of a type it can never have.
+    const required = schema.required ?? [];
+    const names = required.length > 0 ? required : properties.map(([name]) => name);
+    const victim = names.length > 0 ? rng.pick(names) : 'x';
+    base[victim] = wrongTypeFor(rng, resolve(schema.properties?.[victim]).type);
+    switch (kind) {
+      case 'non-object':
+        return {
+          kind,
+          body: Buffer.from(rng.pick(['[]', '"text"', '42', 'null', 'true', '[{}]', '""'])),
+        };
+      case 'deep-nesting':
+        base[rng.pick(names.length > 0 ? names : ['x'])] = deepNesting(rng);
+        return { kind, body: toJsonBytes(base) };
+      case 'pollution': {
+        const fragment = rng.pick(POLLUTION_FRAGMENTS).text;
+        const text = toJsonBytes(base).toString('utf8');
+        const merged = rng.chance(0.5)
+          ? `${fragment.slice(0, -1)},${text.slice(1)}`
+          : `{"${victim}":${fragment}}`;
+        return { kind, body: Buffer.from(merged) };
+      }
+      case 'invalid-utf8': {
+        const stringField = properties.find(([, s]) => resolve(s).type === 'string')?.[0];
+        base[stringField ?? 'x'] = `${INVALID_UTF8_VALUE}${rng.pick(HOSTILE_STRINGS)}`;
+        if (stringField === victim) {
+          base.__fuzz = INVALID_UTF8_VALUE;
+        }
+        return { kind, body: toJsonBytes(base) };
+      }
+      case 'huge':
+        base[rng.pick(names.length > 0 ? names : ['x'])] = hugeString(rng, 900_000);
+        return { kind, body: toJsonBytes(base) };
+      case 'bad-json':
+        return {
+          kind,
+          body: Buffer.from(
+            rng.pick(['{', '{"a":', "{'a':1}", '{"a":1,}', '{a:1}', '\u0000', '{"a":1}{"b":2}']),
+          ),
+        };
+      case 'content-type':
+        return {
+          kind,
+          body: toJsonBytes(base),
+          contentType: rng.pick([
+            'text/plain',
+            'application/xml',
+            'application/x-www-form-urlencoded',
+            'multipart/form-data; boundary=x',
+            'application/json; charset=utf-16',
+            'application/octet-stream',
+            'application/jsonx',
+            '',
+          ]),
+        };
+      default:
+        return { kind, body: toJsonBytes(base) };
+    }
+  }
+
+  /** A case for an operation: at least one documented input malformed, when it has any. */
+  function caseFor(op: Operation): FuzzCase {
+    const params = { ...validParams(op) };
+    const query: string[] = [];
+    const documented = op.pathParams.length + op.queryParams.length + (op.body ? 1 : 0);
+    const kinds: string[] = [];
+    const targets = [
+      ...op.pathParams.map((p) => ({ where: 'path' as const, param: p })),
+      ...op.queryParams.map((p) => ({ where: 'query' as const, param: p })),
+      ...(op.body ? [{ where: 'body' as const, param: null }] : []),
+    ];
+    const chosen = targets.filter(() => rng.chance(0.3));
+    if (chosen.length === 0 && targets.length > 0) {
+      chosen.push(rng.pick(targets));
+    }
+    for (const { where, param } of chosen) {
+      if (where === 'path' && param) {
+        params[param.name] = hostileSegment(rng);
+        kinds.push(`path:${param.name}`);
+      } else if (where === 'query' && param) {
+        for (const value of hostileQueryValue(rng, param.schema ?? {})) {
+          query.push(`${param.name}=${value}`);
+        }
+        kinds.push(`query:${param.name}`);
+      }
+    }
+    if (rng.chance(0.3)) {
+      query.push(rng.pick(POLLUTION_QUERY));
+      kinds.push('query:pollution');
+    }
+    if (documented === 0) {
+      query.push(rng.pick(POLLUTION_QUERY), `${rng.pick(['a', 'q', 'x'])}=${hostileSegment(rng)}`);
+      kinds.push('query:junk');
+    }
+    const fuzz: FuzzCase = {
+      kind: kinds.join('+'),
+      url: urlOf(op, params, query),
+      expect: documented > 0 ? '4xx' : 'not-5xx',
+    };
+    const bodyChosen = chosen.some((c) => c.where === 'body');
+    if (op.body && (bodyChosen || rng.chance(0.5))) {
+      const { body, kind, contentType } = hostileBody(op);
+      fuzz.body = body;
+      fuzz.contentType = contentType ?? 'application/json';
+      fuzz.kind += `${fuzz.kind ? '+' : ''}body:${kind}`;
+      if (!bodyChosen && chosen.length === 0) {
+        fuzz.expect = '4xx';
+      }
+    } else if (op.body) {
+      // A valid-looking but incomplete body: the malformed param or query must still refuse it.
+      fuzz.body = Buffer.from('{}');
+      fuzz.contentType = 'application/json';
+    }
+    return fuzz;
+  }
+
+  function wrong(fuzz: FuzzCase, status: number): boolean {
+    return status >= 500 || (fuzz.expect === '4xx' && (status < 400 || status >= 500));
+  }
+
+  beforeAll(async () => {
+    prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
+    testApp = await startTestApp({ ARCHNEST_AGENT_TOKEN: AGENT_TOKEN });
+    const http = new Http(testApp.app);
+    const tokens = await seedUsers(http);
+    adminToken = tokens.admin;
+    admin = http.as(adminToken);
+    const memberId = (await http.as(tokens.member).get<{ id: string }>('/api/auth/me')).body.id;
+    // Real rows behind the valid parts of each URL: a validation gap would reach them (and show
+    // as a changed row or a 5xx) instead of stopping at a 404.
+    const host = await addHost(admin, { name: 'fuzz-engine', url: unixUrl() });
+    const target = await createTarget(admin, targetBody('fuzz-target'));
+    await pinTarget(admin, target.id);
+    const ingest = await http
+      .as(AGENT_TOKEN)
+      .post('/api/agents/docker/report', agentReport({ hostId: AGENT_HOST }, 1));
+    expect(ingest.status).toBe(200);
+    validParams = (op) => {
+      const source = op.template.startsWith('/api/containers/')
+        ? rng.pick(['docker-tcp', 'docker-ssh', 'agent'])
+        : null;
+      const hostId =
+        source === 'docker-ssh'
+          ? target.id
+          : source === 'agent' || op.template.startsWith('/api/agents/')
+            ? AGENT_HOST
+            : host.id;
+      return {
+        id: memberId,
+        targetId: target.id,
+        hostId,
+        source: source ?? 'agent',
+        ref: ABSENT_CONTAINER,
+        containerId: ABSENT_CONTAINER,
+        action: 'start',
+      };
+    };
+    doc = (await admin.get<OpenApiDocument>('/api/docs-json')).body;
+    operations = operationsOf(doc);
+    before = await snapshot();
+  });
+
+  afterAll(async () => {
+    const lines = [...tally].map(
+      ([suite, counts]) =>
+        `${suite}: ${[...counts.values()].reduce((a, b) => a + b, 0)} inputs, statuses ${JSON.stringify(Object.fromEntries([...counts].sort(([a], [b]) => a - b)))}`,
+    );
+    console.log(`security-fuzz (seed ${fuzzSeed()}):\n${lines.join('\n')}`);
+    await testApp?.close();
+  });
+
+  /** What every test ends with: nothing stored or changed, the app answers, no pollution. */
+  async function expectNoHarm(): Promise<void> {
+    expect(await snapshot()).toEqual(before);
+    const health = await testApp.app.inject({ method: 'GET', url: '/api/health' });
+    expect(health.statusCode).toBe(200);
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeKeys);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  }
+
+  it('derives the operations to fuzz from the OpenAPI document', () => {
+    expect(operations.length).toBeGreaterThanOrEqual(40);
+    expect(operations.map(key)).toContain(INGEST);
+    expect(operations.filter((op) => op.body).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('answers malformed params, query and bodies on every documented route with a 4xx', async () => {
+    const failures: string[] = [];
+    for (const op of operations) {
+      const token = key(op) === INGEST ? AGENT_TOKEN : adminToken;
+      for (let i = 0; i < CASES_PER_OPERATION; i++) {
+        const fuzz = caseFor(op);
+        const { status, text } = await send(op.method, fuzz, token);
+        record('routes', status);
+        if (wrong(fuzz, status)) {
+          failures.push(`${key(op)} [${fuzz.kind}] ${fuzz.url.slice(0, 160)} → ${status} ${text}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    await expectNoHarm();
+  });
+
+  it('refuses oversized bodies on every body route with 413', async () => {
+    const failures: string[] = [];
+    for (const op of operations.filter((o) => o.body)) {
+      const limit = key(op) === INGEST ? 8 * MIB : MIB;
+      const filler = `{"x":"${'A'.repeat(limit)}"}`;
+      const fuzz: FuzzCase = {
+        kind: 'oversized',
+        url: urlOf(op, validParams(op), []),
+        body: Buffer.from(filler),
+        contentType: 'application/json',
+        expect: '4xx',
+      };
+      const { status, text } = await send(
+        op.method,
+        fuzz,
+        key(op) === INGEST ? AGENT_TOKEN : adminToken,
+      );
+      record('oversized', status);
+      if (status !== 413) {
+        failures.push(`${key(op)} → ${status} ${text}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    await expectNoHarm();
+  });
+
+  it('refuses an ingest report with one malformed field anywhere in it, storing nothing', async () => {
+    const leaves = (value: unknown, path: (string | number)[] = []): (string | number)[][] => {
+      if (value !== null && typeof value === 'object') {
+        const entries = Array.isArray(value)
+          ? value.map((v, i) => [i, v] as const)
+          : Object.entries(value as Record<string, unknown>);
+        return [path, ...entries.flatMap(([k, v]) => leaves(v, [...path, k]))];
+      }
+      return [path];
+    };
+    const setAt = (root: Record<string, unknown>, path: (string | number)[], value: unknown) => {
+      let node: unknown = root;
+      for (const step of path.slice(0, -1)) {
+        node = (node as Record<string | number, unknown> | null)?.[step];
+      }
+      // An earlier replacement may have turned an ancestor into a scalar: nothing to set then.
+      if (node !== null && typeof node === 'object') {
+        (node as Record<string | number, unknown>)[path[path.length - 1]] = value;
+      }
+    };
+    const typeOf = (value: unknown): string =>
+      Array.isArray(value)
+        ? 'array'
+        : value === null
+          ? 'null'
+          : Number.isInteger(value)
+            ? 'integer'
+            : typeof value;
+    const failures: string[] = [];
+    for (let i = 0; i < INGEST_CASES; i++) {
+      const report = agentReport({ hostId: `fuzz-${i}` }, rng.int(1, 3)) as unknown as Record<
+        string,
+        unknown
+      >;
+      const candidates = leaves(report).filter(
+        (path) =>
+          path.length > 0 &&
+          typeOf(path.reduce<unknown>((n, k) => (n as never)[k], report)) !== 'null',
+      );
+      const path = rng.pick(candidates);
+      const current = path.reduce<unknown>((n, k) => (n as never)[k], report);
+      setAt(report, path, wrongTypeFor(rng, typeOf(current)));
+      // Other fields may carry anything hostile on top; the one above already makes it invalid.
+      for (let extra = rng.int(0, 3); extra > 0; extra--) {
+        const other = rng.pick(candidates);
+        if (
+          !path.join('.').startsWith(other.join('.')) &&
+          !other.join('.').startsWith(path.join('.'))
+        ) {
+          setAt(report, other, hostileValue(rng));
+        }
+      }
+      if (rng.chance(0.2)) {
+        report[rng.pick(['__proto__x', 'constructor', 'extra', 'prototype'])] = hostileValue(rng);
+      }
+      const fuzz: FuzzCase = {
+        kind: `ingest:${path.join('.')}`,
+        url: '/api/agents/docker/report',
+        body: toJsonBytes(report),
+        contentType: 'application/json',
+        expect: '4xx',
+      };
+      const { status, text } = await send('POST', fuzz, AGENT_TOKEN);
+      record('ingest', status);
+      if (status < 400 || status >= 500) {
+        failures.push(`${fuzz.kind} → ${status} ${text}`);
+      }
+    }
+    // Over the limits the DTO sets: too many containers, too long a text.
+    const many = agentReport({ hostId: 'fuzz-many' }, 0);
+    const tooMany = {
+      ...many,
+      containers: Array.from({ length: 2001 }, () => agentReport({}, 1).containers[0]),
+    };
+    const longName = agentReport({ hostId: 'fuzz-long', hostname: 'h'.repeat(300) }, 1);
+    for (const body of [tooMany, longName]) {
+      const fuzz: FuzzCase = {
+        kind: 'ingest:limits',
+        url: '/api/agents/docker/report',
+        body: toJsonBytes(body),
+        contentType: 'application/json',
+        expect: '4xx',
+      };
+      const { status, text } = await send('POST', fuzz, AGENT_TOKEN);
+      record('ingest', status);
+      if (status !== 400) {
+        failures.push(`${fuzz.kind} → ${status} ${text}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    await expectNoHarm();
+  });
+
+  it('keeps Object.prototype clean when a stored report carries prototype-named keys', async () => {
+    // Valid everywhere else, so this one is stored: the keys must stay plain data.
+    const report = agentReport({ hostId: 'fuzz-proto-keys' }, 1);
+    report.containers[0].labels = { constructor: 'x', prototype: 'y', toString: 'z' };
+    report.containers[0].env = [{ key: '__proto__', value: 'polluted' }];
+    const stored = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/agents/docker/report',
+      headers: { authorization: `Bearer ${AGENT_TOKEN}` },
+      payload: report,
+    });
+    expect(stored.statusCode).toBe(200);
+    const read = await admin.get<{ labels: Record<string, string>; env: unknown[] }[]>(
+      '/api/agents/docker/hosts/fuzz-proto-keys/containers',
+    );
+    expect(read.status).toBe(200);
+    expect(read.body[0]?.labels).toEqual({ constructor: 'x', prototype: 'y', toString: 'z' });
+    expect(read.body[0]?.env).toEqual([{ key: '__proto__', value: 'polluted' }]);
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeKeys);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((await admin.get('/api/containers/hosts')).status).toBe(200);
+  });
+});
