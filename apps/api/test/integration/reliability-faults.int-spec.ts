@@ -68,11 +68,14 @@ function unexpected(outcomes: Outcome[], allowed: number[]): Outcome[] {
 if (testDatabaseKind() === 'postgres') {
   describe('reliability faults: PostgreSQL restarted under load', () => {
     let server: ApiUnderTest;
+    let postgresDown = false;
     beforeAll(async () => {
       server = await startApiUnderTest();
     });
     afterAll(async () => {
-      await startPostgres(); // idempotent when it is already up
+      if (postgresDown) {
+        await startPostgres();
+      }
       await server?.close();
     });
 
@@ -85,6 +88,7 @@ if (testDatabaseKind() === 'postgres') {
       readers.start();
       await fleet.everyAgentAcked();
 
+      postgresDown = true;
       await stopPostgres();
       let down: Record<string, unknown>;
       try {
@@ -97,6 +101,7 @@ if (testDatabaseKind() === 'postgres') {
         await sleep(1_000); // the load keeps running against the stopped database
       } finally {
         await startPostgres();
+        postgresDown = false;
       }
       expect(down).toEqual({
         write: [503, RETRY_AFTER, expect.stringMatching(/temporarily unavailable/) as string],
