@@ -19,13 +19,22 @@ function sample(offsetMs: number, totalNs: number, pre?: EngineStats['precpu_sta
   };
 }
 
-/** A dockerode stand-in that answers stats calls from a list and counts them. */
-function engine(answers: EngineStats[]): { docker: Docker; calls: () => number } {
-  let calls = 0;
+/** A dockerode stand-in that answers stats calls from a list and records their options. */
+function engine(answers: EngineStats[]): {
+  docker: Docker;
+  calls: () => number;
+  options: Record<string, unknown>[];
+} {
+  const options: Record<string, unknown>[] = [];
   const docker = {
-    getContainer: () => ({ stats: () => Promise.resolve(answers[calls++]) }),
+    getContainer: () => ({
+      stats: (opts: Record<string, unknown>) => {
+        options.push(opts);
+        return Promise.resolve(answers[options.length - 1]);
+      },
+    }),
   } as unknown as Docker;
-  return { docker, calls: () => calls };
+  return { docker, calls: () => options.length, options };
 }
 
 function memory(previous: EngineStats['cpu_stats'] | null): SampleMemory & { kept: EngineStats[] } {
@@ -37,10 +46,14 @@ const signal = new AbortController().signal;
 
 describe('sampleStats', () => {
   it('takes two samples when it has none, and keeps the second', async () => {
-    const { docker, calls } = engine([sample(0, 0), sample(1000, 500e6)]);
+    const { docker, calls, options } = engine([sample(0, 0), sample(1000, 500e6)]);
     const kept = memory(null);
     const stats = await sampleStats(docker, 'web', signal, kept);
     expect(calls()).toBe(2);
+    // One-shot: a single sample each, not the engine's own pair a collector tick apart.
+    for (const opts of options) {
+      expect(opts).toEqual({ stream: false, 'one-shot': true, abortSignal: signal });
+    }
     // 0.5 s of CPU in 1 s of wall time: half a core.
     expect(stats.cpuPercent).toBe(50);
     expect(kept.kept).toEqual([sample(1000, 500e6)]);

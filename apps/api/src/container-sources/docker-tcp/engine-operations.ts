@@ -18,9 +18,11 @@ import {
 } from './stats';
 
 /**
- * The least gap between two CPU samples taken for one request. Docker's stream=false waits for
- * two ticks of its 1 s collector (1-2 s per call); engines also hold a second one-shot sample
- * of a container until a second has passed (docs/docker-tcp.md, "Stats").
+ * The gap between the two one-shot samples of a cold request. Engines that answer one-shot at
+ * once (current moby) make it the CPU window: 0.5 s keeps the host CPU counter's 10 ms ticks
+ * within about 1 % and the answer near half a second. Engines of the 20.10 line serve one-shot
+ * from their 1 s stats collector, so there the second sample comes a collector tick after the
+ * first whatever the gap (docs/docker-tcp.md, "Stats").
  */
 export const STATS_SAMPLE_GAP_MS = 500;
 /** Bounds of one logs answer: text kept in memory, and one line (Docker splits at 16 KiB). */
@@ -114,7 +116,7 @@ export interface SampleMemory {
 
 /**
  * A one-shot snapshot with CPU % from two samples: the API's previous sample of the container
- * when it is 0.5-10 s old, else a second sample taken here. An engine that ignores `one-shot`
+ * when it is 0.5-30 s old, else a second sample taken here. An engine that ignores `one-shot`
  * (API < 1.41) already waited for two samples itself and sent both (precpu/cpu).
  */
 export async function sampleStats(

@@ -1,15 +1,20 @@
 import { engineTime } from '../docker-json/docker-status';
 import type { EngineCpuStats, EngineStats } from '../docker-json/engine-types';
 
-/** A previous sample makes a fair CPU window with a new one when it is this far apart. */
+/**
+ * A previous sample makes a fair CPU window with a new one when it is this far apart. The least
+ * is the gap of a cold request's two samples; the most covers the console's 10 s refresh of a
+ * table (plus its queue), so a polling console stays on one engine call per row. CPU % is then
+ * the average since the previous sample.
+ */
 export const CPU_WINDOW_MIN_MS = 500;
-export const CPU_WINDOW_MAX_MS = 10_000;
+export const CPU_WINDOW_MAX_MS = 30_000;
 const MAX_ENTRIES = 10_000;
 
 /**
  * The last stats sample the API took of each container, so that a repeated stats request (the
  * console polls) computes CPU % against it with one engine call instead of taking two samples
- * a second apart. Per process, bounded, and only used for a window of 0.5-10 s.
+ * a second apart. Per process, bounded, and only used for a window of 0.5-30 s.
  */
 export class PreviousSamples {
   private readonly samples = new Map<string, EngineStats>();
