@@ -30,6 +30,7 @@ import {
   type TargetBody,
 } from '../support/docker-ssh';
 import { Http, seedUsers } from '../support/http';
+import { hostileRefs, VALID_BUT_ABSENT_REFS } from '../support/injection-corpus';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const WEB = 'ssh-web';
@@ -226,42 +227,7 @@ describe('docker-ssh containers', () => {
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    function corpus(): string[] {
-      const payloads = [`touch ${sentinel}`, `sh -c 'touch ${sentinel}'`];
-      const wrappers = [
-        (p: string) => `x;${p}`,
-        (p: string) => `x$(${p})`,
-        (p: string) => `x\`${p}\``,
-        (p: string) => `x';${p};'`,
-        (p: string) => `x";${p};"`,
-        (p: string) => `x\n${p}`,
-        (p: string) => `x|${p}`,
-        (p: string) => `x&&${p}`,
-        (p: string) => `-x;${p}`,
-        (p: string) => `$(${p})`,
-      ];
-      return [
-        ...payloads.flatMap((p) => wrappers.map((wrap) => wrap(p))),
-        '-f',
-        '--help',
-        '-H=tcp://evil:2375',
-        'ünïcødé',
-        '名前',
-        'a\u202eb',
-        'a b',
-        'a\tb',
-        'a\0b',
-        'x'.repeat(200),
-        'y'.repeat(129),
-        '.hidden',
-        '_under',
-        'a/b',
-        '*',
-        '~root',
-      ];
-    }
-
-    const VALID_BUT_ABSENT = ['a..b', 'A_b.c-d', 'abcdef012345', 'z'.repeat(100), '0'.repeat(64)];
+    const corpus = (): string[] => hostileRefs([`touch ${sentinel}`, `sh -c 'touch ${sentinel}'`]);
 
     it('refuses every hostile ref with 400 before any SSH connection is made', async () => {
       const fresh = await createTarget(admin, targetBody('fresh-box'));
@@ -286,7 +252,7 @@ describe('docker-ssh containers', () => {
     });
 
     it('quotes valid refs so they only ever name a container', async () => {
-      for (const ref of VALID_BUT_ABSENT) {
+      for (const ref of VALID_BUT_ABSENT_REFS) {
         const path = `${base}/${encodeURIComponent(ref)}`;
         const replies = await Promise.all([
           admin.get(path),

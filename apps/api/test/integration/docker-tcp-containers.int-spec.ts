@@ -27,6 +27,7 @@ import {
 } from '../support/docker-tcp';
 import { startTlsEngine, TlsEngine } from '../support/docker-tls';
 import { Http, seedUsers } from '../support/http';
+import { HOSTILE_REF_SEGMENTS } from '../support/injection-corpus';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const SECRET = 'hunter2-db-secret';
@@ -316,17 +317,7 @@ describe('docker-tcp containers', () => {
     );
     const downBase = `/api/docker/hosts/${down.id}/containers`;
     expect((await member.get(`${downBase}/${WEB}`)).status).toBe(502);
-    for (const ref of [
-      '..%2F..%2Fetc',
-      '%2Fcontainers',
-      'a%20b',
-      '-rm',
-      '.hidden',
-      '%2E%2E%2Fx',
-      'a%3Bb',
-      'a%00b',
-      'a%2Fb',
-    ]) {
+    for (const ref of HOSTILE_REF_SEGMENTS) {
       for (const reply of [
         await member.get(`${downBase}/${ref}`),
         await member.get(`${downBase}/${ref}/logs`),
