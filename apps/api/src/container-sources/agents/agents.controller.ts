@@ -49,7 +49,10 @@ export class AgentsController {
   @ApiUnauthorizedResponse({ description: 'Missing or wrong agent token' })
   @ApiPayloadTooLargeResponse({ description: 'Report above the ingest body limit' })
   @ApiTooManyRequestsResponse({ description: 'Too many reports for this host id' })
-  @ApiServiceUnavailableResponse({ description: 'Ingest disabled: ARCHNEST_AGENT_TOKEN unset' })
+  @ApiServiceUnavailableResponse({
+    description:
+      'Ingest disabled (ARCHNEST_AGENT_TOKEN unset), or storage down or full (with Retry-After)',
+  })
   report(@Body(AgentReportPipe) report: AgentReport): Promise<AgentReportReceiptResponse> {
     return this.agents.ingest(report);
   }
