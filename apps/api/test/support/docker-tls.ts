@@ -55,9 +55,19 @@ async function makeLeaf(dir: string, name: string, ca: string, extensions: strin
 async function mint(dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await Promise.all([makeCa(dir, 'ca'), makeCa(dir, 'wrong-ca')]);
+  // Leaves of one CA one after the other: -CAcreateserial writes that CA's serial file, and two
+  // openssl runs at once can read it half-written ("Unable to load number from ca.srl").
+  const signedByCa = async (): Promise<void> => {
+    await makeLeaf(
+      dir,
+      'server',
+      'ca',
+      'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n',
+    );
+    await makeLeaf(dir, 'client', 'ca', 'extendedKeyUsage=clientAuth\n');
+  };
   await Promise.all([
-    makeLeaf(dir, 'server', 'ca', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n'),
-    makeLeaf(dir, 'client', 'ca', 'extendedKeyUsage=clientAuth\n'),
+    signedByCa(),
     makeLeaf(dir, 'wrong-client', 'wrong-ca', 'extendedKeyUsage=clientAuth\n'),
   ]);
 }
