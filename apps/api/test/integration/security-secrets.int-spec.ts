@@ -1,0 +1,436 @@
+/**
+ * Seeded secrets never leave the places they belong. The API runs with its production logger
+ * (captured), holds SSH keys, a passphrase and passwords of targets, a TLS client key of a TCP
+ * host, the agent token, the JWT secret and the secret key, user passwords, and env secrets in
+ * an agent report and in a real container. After exercising it broadly (every GET route of the
+ * OpenAPI document as admin and member, actions, failures, audit), none of those values may
+ * appear in any response body or header, any log line, any audit row, or, unencrypted, in the
+ * database (SQLite file, WAL and shared memory bytes; every table's rows on both databases).
+ * Also: helmet's headers on every route and a closed CORS preflight. Login throttling is
+ * covered by auth.int-spec.ts, headers and CORS on a plain GET by platform.int-spec.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { loadInfra, testDatabaseKind } from '../harness/infra';
+import { agentContainer, agentReport } from '../support/agent-report-fixture';
+import {
+  createTarget,
+  pinTarget,
+  removeContainers,
+  runBusybox,
+  targetBody,
+  type TargetBody,
+} from '../support/docker-ssh';
+import { addHost } from '../support/docker-tcp';
+import { startTlsEngine, TlsEngine } from '../support/docker-tls';
+import { ADMIN, Http, MEMBER, type Reply, seedUsers } from '../support/http';
+import { createPostgresDatabase, type TestDatabase } from '../support/test-app';
+
+const canary = (name: string): string => `${name}-canary-${randomBytes(12).toString('hex')}`;
+const CONTAINER = 'sec-env';
+
+interface OpenApiDocument {
+  paths: Record<string, Record<string, unknown>>;
+}
+
+/** The lines of a PEM or OpenSSH key between its armour lines: each one is secret. */
+function keyLines(pem: string): string[] {
+  return pem
+    .split('\n')
+    .filter((line) => line.length >= 40 && !line.startsWith('-----'))
+    .map((line) => line.trim());
+}
+
+/** Http that keeps every reply it saw (status line, headers, body). */
+class RecordingHttp extends Http {
+  constructor(
+    private readonly target: NestFastifyApplication,
+    private readonly seen: string[],
+    token?: string,
+  ) {
+    super(target, token);
+  }
+
+  override as(token: string | undefined): RecordingHttp {
+    return new RecordingHttp(this.target, this.seen, token);
+  }
+
+  override async send<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    url: string,
+    payload?: unknown,
+  ): Promise<Reply<T>> {
+    const reply = await super.send<T>(method, url, payload);
+    this.seen.push(
+      `${method} ${url} → ${reply.status} ${JSON.stringify(reply.headers)}\n${reply.text}`,
+    );
+    return reply;
+  }
+}
+
+describe('secrets never leave where they belong', () => {
+  const secrets: Record<string, string> = {
+    jwtSecret: canary('jwt-secret'),
+    secretKey: randomBytes(32).toString('base64'),
+    agentToken: canary('agent-token'),
+    wrongAgentToken: canary('wrong-agent-token'),
+    wrongLoginPassword: canary('wrong-login'),
+    newMemberPassword: canary('new-member-password'),
+    wrongTargetPassword: canary('wrong-ssh-password'),
+    agentEnvSecret: canary('agent-env'),
+    containerEnvToken: canary('container-token'),
+    containerEnvKey: canary('container-key'),
+    notAKey: canary('not-a-private-key'),
+    adminPassword: ADMIN.password,
+    memberPassword: MEMBER.password,
+  };
+  const responses: string[] = [];
+  const logs: string[] = [];
+  let engine: TlsEngine;
+  let app: NestFastifyApplication;
+  let config: AppConfig;
+  let dataDir: string;
+  let database: TestDatabase | null = null;
+  let admin: RecordingHttp;
+  let member: RecordingHttp;
+  let restoreOutput: () => void;
+  const targets: Record<string, TargetBody> = {};
+  const figures = { getCalls: 0, getRoutes: 0 };
+
+  /** Captures what the server writes (Nest's console logger) and what it sends to console. */
+  function captureOutput(): () => void {
+    const writes = [process.stdout, process.stderr].map((stream) => {
+      const original = stream.write.bind(stream);
+      stream.write = (chunk: string | Uint8Array, ...rest: never[]) => {
+        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+        logs.push(text);
+        // The server's own lines are kept for the checks, not echoed into the test output.
+        return text.includes('[Nest]') ? true : original(chunk, ...rest);
+      };
+      return () => {
+        stream.write = original;
+      };
+    });
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+      jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+        logs.push(args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' '));
+      }),
+    );
+    return () => {
+      writes.forEach((restore) => restore());
+      spies.forEach((spy) => spy.mockRestore());
+    };
+  }
+
+  beforeAll(async () => {
+    const { ssh } = loadInfra();
+    engine = await startTlsEngine();
+    Object.assign(secrets, {
+      sshPassword: ssh.password,
+      sshPassphrase: ssh.passphrase,
+      tlsKey: keyLines(engine.tls.key).join(''),
+    });
+    keyLines(readFileSync(ssh.clientKey, 'utf8')).forEach((line, i) => {
+      secrets[`sshKeyLine${i}`] = line;
+    });
+    keyLines(readFileSync(ssh.encryptedClientKey, 'utf8')).forEach((line, i) => {
+      secrets[`encryptedSshKeyLine${i}`] = line;
+    });
+    await removeContainers([CONTAINER]);
+    await runBusybox(
+      CONTAINER,
+      ['sleep', '3600'],
+      [
+        '-e',
+        `API_TOKEN=${secrets.containerEnvToken}`,
+        '-e',
+        `SECRET_KEY=${secrets.containerEnvKey}`,
+      ],
+    );
+
+    // The real app with its production logger, on a private database of this project's kind.
+    restoreOutput = captureOutput();
+    dataDir = mkdtempSync(join(tmpdir(), 'archnest-secrets-'));
+    database = testDatabaseKind() === 'postgres' ? await createPostgresDatabase() : null;
+    config = loadConfig({
+      ARCHNEST_DATA_DIR: dataDir,
+      ARCHNEST_JWT_SECRET: secrets.jwtSecret,
+      ARCHNEST_SECRET_KEY: secrets.secretKey,
+      ARCHNEST_AGENT_TOKEN: secrets.agentToken,
+      ...(database ? { DATABASE_URL: database.url } : {}),
+    });
+    app = await createApp(config);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+
+    const http = new RecordingHttp(app, responses);
+    const tokens = await seedUsers(http);
+    admin = http.as(tokens.admin);
+    member = http.as(tokens.member);
+  });
+
+  afterAll(async () => {
+    restoreOutput?.();
+    console.log(
+      `security-secrets: ${Object.keys(secrets).length} seeded secret values; ` +
+        `${figures.getCalls} GET calls over ${figures.getRoutes} documented GET routes; ` +
+        `${responses.length} responses, ${logs.length} log writes checked`,
+    );
+    await app?.close();
+    await database?.drop();
+    if (dataDir) {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    await removeContainers([CONTAINER]);
+    await engine?.restore();
+  });
+
+  it('exercises every source, every GET route, actions, failures and the audit log', async () => {
+    const { ssh } = loadInfra();
+    const anonymous = new RecordingHttp(app, responses);
+    const agent = anonymous.as(secrets.agentToken);
+
+    // Credentials of every kind, each used for real.
+    const host = await addHost(admin, { name: 'sec-tls', url: engine.url, tls: engine.tls });
+    targets.key = await createTarget(admin, targetBody('sec-key'));
+    targets.password = await createTarget(
+      admin,
+      targetBody('sec-password', 'target', { privateKey: undefined, password: ssh.password }),
+    );
+    targets.passphrase = await createTarget(
+      admin,
+      targetBody('sec-passphrase', 'target', {
+        privateKey: readFileSync(ssh.encryptedClientKey, 'utf8'),
+        passphrase: ssh.passphrase,
+      }),
+    );
+    targets.wrong = await createTarget(
+      admin,
+      targetBody('sec-wrong', 'target', {
+        privateKey: undefined,
+        password: secrets.wrongTargetPassword,
+      }),
+    );
+    for (const target of Object.values(targets)) {
+      await pinTarget(admin, target.id);
+    }
+    for (const target of [targets.key, targets.password, targets.passphrase]) {
+      expect((await admin.post(`/api/docker-ssh/targets/${target.id}/test`)).status).toBe(200);
+    }
+    const refused = await admin.post(`/api/docker-ssh/targets/${targets.wrong.id}/test`);
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect((await admin.post(`/api/docker/hosts/${host.id}/test`)).status).toBe(200);
+
+    // Agent reports: one accepted with an env secret, one refused for a wrong token.
+    const report = agentReport({ hostId: 'sec-agent' }, 0);
+    const reported = agentContainer({
+      name: 'db',
+      env: [
+        { key: 'DB_PASSWORD', value: secrets.agentEnvSecret },
+        { key: 'LANG', value: 'C.UTF-8' },
+      ],
+    });
+    report.containers = [reported];
+    expect((await agent.post('/api/agents/docker/report', report)).status).toBe(200);
+    expect(
+      (await anonymous.as(secrets.wrongAgentToken).post('/api/agents/docker/report', report))
+        .status,
+    ).toBe(401);
+
+    // Failures that carry a secret in the request.
+    expect(
+      (
+        await anonymous.post('/api/auth/login', {
+          username: ADMIN.username,
+          password: secrets.wrongLoginPassword,
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await admin.post(
+          '/api/docker-ssh/targets',
+          targetBody('sec-bad-key', 'target', { privateKey: secrets.notAKey }),
+        )
+      ).status,
+    ).toBe(400);
+    const mismatched = { ...engine.tls, key: engine.wrongClient.key };
+    expect(
+      (
+        await admin.post('/api/docker/hosts', {
+          name: 'sec-mismatch',
+          url: engine.url,
+          tls: mismatched,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await admin.patch(`/api/docker-ssh/targets/${targets.passphrase.id}`, {
+          passphrase: secrets.wrongTargetPassword,
+        })
+      ).status,
+    ).toBeGreaterThanOrEqual(400);
+
+    // Updates that rewrite secrets, and actions over every source that can act.
+    const memberId = (await member.get<{ id: string }>('/api/auth/me')).body.id;
+    expect(
+      (await admin.patch(`/api/users/${memberId}`, { password: secrets.newMemberPassword })).status,
+    ).toBe(200);
+    expect(
+      (
+        await admin.patch(`/api/docker-ssh/targets/${targets.passphrase.id}`, {
+          name: 'sec-passphrase-2',
+          passphrase: ssh.passphrase,
+        })
+      ).status,
+    ).toBe(200);
+    expect((await admin.patch(`/api/docker/hosts/${host.id}`, { tls: engine.tls })).status).toBe(
+      200,
+    );
+    for (const base of [
+      `/api/docker/hosts/${host.id}/containers/${CONTAINER}`,
+      `/api/docker-ssh/targets/${targets.passphrase.id}/containers/${CONTAINER}`,
+    ]) {
+      expect((await admin.post(`${base}/pause`)).status).toBe(204);
+      expect((await admin.post(`${base}/unpause`)).status).toBe(204);
+    }
+
+    // Every documented GET route, with real ids, as admin and as member.
+    const doc = (await admin.get<OpenApiDocument>('/api/docs-json')).body;
+    const gets = Object.entries(doc.paths)
+      .filter(([, methods]) => 'get' in methods)
+      .map(([path]) => path);
+    const sources = [
+      { source: 'docker-tcp', hostId: host.id, ref: CONTAINER },
+      { source: 'docker-ssh', hostId: targets.password.id, ref: CONTAINER },
+      { source: 'agent', hostId: 'sec-agent', ref: reported.id },
+    ];
+    for (const path of gets) {
+      for (const params of sources) {
+        const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+          const values: Record<string, string> = {
+            id: memberId,
+            targetId: targets.passphrase.id,
+            hostId: path.startsWith('/api/docker/hosts')
+              ? host.id
+              : path.startsWith('/api/agents/')
+                ? 'sec-agent'
+                : params.hostId,
+            source: params.source,
+            ref: params.ref,
+            containerId: reported.id,
+          };
+          return values[name] ?? 'x';
+        });
+        for (const client of [admin, member]) {
+          const reply = await client.get(url.includes('/audit') ? `${url}?pageSize=200` : url);
+          figures.getCalls += 1;
+          expect([url, reply.status < 500]).toEqual([url, true]);
+        }
+        if (!path.includes('{source}')) {
+          break;
+        }
+      }
+    }
+    expect(gets.length).toBeGreaterThanOrEqual(20);
+    figures.getRoutes = gets.length;
+  });
+
+  it('shows no secret in any response body or header', () => {
+    expect(responses.length).toBeGreaterThan(50);
+    const text = responses.join('\n');
+    const leaked = Object.entries(secrets).filter(([, value]) => text.includes(value));
+    expect(leaked.map(([name]) => name)).toEqual([]);
+    // The masking is really there: the env keys came back, with their values hidden.
+    expect(text).toContain('"key":"API_TOKEN","value":"********"');
+    expect(text).toContain('"key":"DB_PASSWORD","value":"********"');
+  });
+
+  it('writes no secret to the server log', () => {
+    const text = logs.join('');
+    expect(text).toContain('Nest application successfully started');
+    const leaked = Object.entries(secrets).filter(([, value]) => text.includes(value));
+    expect(leaked.map(([name]) => name)).toEqual([]);
+  });
+
+  it('keeps every secret out of the audit log', async () => {
+    const audit = await admin.get<{ items: unknown[] }>('/api/audit?pageSize=200');
+    expect(audit.body.items.length).toBeGreaterThan(10);
+    const rows = await app.get(DataSource).query<unknown[]>('SELECT * FROM audit_log');
+    const text = JSON.stringify(audit.body) + JSON.stringify(rows);
+    const leaked = Object.entries(secrets).filter(([, value]) => text.includes(value));
+    expect(leaked.map(([name]) => name)).toEqual([]);
+  });
+
+  it('stores no secret unencrypted: every table, and the SQLite files byte for byte', async () => {
+    const dataSource = app.get(DataSource);
+    const tables =
+      testDatabaseKind() === 'postgres'
+        ? await dataSource.query<{ name: string }[]>(
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'",
+          )
+        : await dataSource.query<{ name: string }[]>(
+            "SELECT name FROM sqlite_master WHERE type = 'table'",
+          );
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['users', 'ssh_targets', 'docker_hosts', 'docker_agent_reports']),
+    );
+    let dump = '';
+    for (const { name } of tables) {
+      dump += JSON.stringify(await dataSource.query(`SELECT * FROM "${name}"`));
+    }
+    // The sealed columns are there, so the secrets were stored, only not in the clear.
+    expect(dump).toMatch(/sealed|Sealed/);
+    const inRows = Object.entries(secrets).filter(([, value]) => dump.includes(value));
+    expect(inRows.map(([name]) => name)).toEqual([]);
+
+    if (config.database.type === 'sqlite') {
+      const file = config.database.path;
+      const files = (): Buffer[] =>
+        [file, `${file}-wal`, `${file}-shm`].flatMap((path) => {
+          try {
+            return [readFileSync(path)];
+          } catch {
+            return [];
+          }
+        });
+      const before = files(); // pages still only in the WAL
+      await dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
+      const bytes = Buffer.concat([...before, ...files()]);
+      expect(bytes.length).toBeGreaterThan(0);
+      const inFiles = Object.entries(secrets).filter(([, value]) => bytes.includes(value));
+      expect(inFiles.map(([name]) => name)).toEqual([]);
+    }
+  });
+
+  it("sends helmet's headers on every route and answers a cross-origin preflight without CORS", async () => {
+    const missing = responses
+      .filter(
+        (r) => !/"x-content-type-options":"nosniff"/.test(r) || !/content-security-policy/.test(r),
+      )
+      .map((r) => r.split('\n')[0]);
+    expect(missing).toEqual([]);
+    for (const url of ['/api/users', '/api/auth/login', '/api/agents/docker/report']) {
+      const preflight = await app.inject({
+        method: 'OPTIONS',
+        url,
+        headers: {
+          origin: 'https://evil.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
+      });
+      expect(preflight.statusCode).toBeLessThan(500);
+      expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+      expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+      expect(preflight.headers['access-control-allow-headers']).toBeUndefined();
+    }
+  });
+});
