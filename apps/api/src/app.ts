@@ -41,7 +41,7 @@ export async function createApp(
   }
   // SIGTERM/SIGINT: end exec sessions, let in-flight requests finish, close the SSH pool and the
   // database, then exit 0 (rather than re-raising the signal).
-  app.enableShutdownHooks([], { useProcessExit: true });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   return app;
 }
 

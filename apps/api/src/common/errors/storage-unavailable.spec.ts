@@ -1,8 +1,10 @@
-import { isStorageUnavailable } from './storage-unavailable';
+import { storageUnavailableCode } from './storage-unavailable';
 
-function coded(code: string, message = 'failed'): Error {
-  return Object.assign(new Error(message), { code });
+function coded(code: string, message = 'failed', extra: object = {}): Error {
+  return Object.assign(new Error(message), { code, ...extra });
 }
+
+const isStorageUnavailable = (error: unknown) => storageUnavailableCode(error) !== undefined;
 
 describe('isStorageUnavailable', () => {
   it.each([
@@ -10,7 +12,7 @@ describe('isStorageUnavailable', () => {
     ['SQLite I/O error', coded('SQLITE_IOERR')],
     ['SQLite locked past the busy timeout', coded('SQLITE_BUSY')],
     ['no space left on the device', coded('ENOSPC')],
-    ['PostgreSQL refusing connections', coded('ECONNREFUSED')],
+    ['PostgreSQL refusing connections', coded('ECONNREFUSED', 'refused', { syscall: 'connect' })],
     ['PostgreSQL shut down by the administrator', coded('57P01')],
     ['PostgreSQL starting up', coded('57P03')],
     ['PostgreSQL connection failure', coded('08006')],
@@ -27,6 +29,10 @@ describe('isStorageUnavailable', () => {
       true,
     );
     expect(isStorageUnavailable(new Error('wrapped', { cause: coded('57P01') }))).toBe(true);
+    const reset = coded('ECONNRESET');
+    expect(storageUnavailableCode(Object.assign(new Error('x'), { driverError: reset }))).toBe(
+      'ECONNRESET',
+    );
   });
 
   it.each([
@@ -34,6 +40,7 @@ describe('isStorageUnavailable', () => {
     ['a constraint failure', coded('SQLITE_CONSTRAINT')],
     ['a syntax error', coded('42601')],
     ['a plain error', new Error('connect ECONNREFUSED 10.0.0.5:5432')],
+    ['a client that aborted its upload', coded('ECONNRESET', 'aborted', { statusCode: 400 })],
     ['not an error', 'SQLITE_FULL'],
     ['null', null],
   ])('is false for %s', (_, error) => {

@@ -7,8 +7,17 @@
 /** Seconds a client should wait before retrying; agents report every 30 s anyway. */
 export const STORAGE_RETRY_AFTER_SECONDS = 10;
 
-/** Node socket and file system codes: the database cannot be reached, or the disk is full. */
-const SYSTEM_CODES = new Set([
+/** The disk is full, wherever the error came from. */
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
+
+/** SQLite result codes (node-sqlite3 puts the primary code in `code`). */
+const SQLITE_CODES = new Set(['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_BUSY', 'SQLITE_CANTOPEN']);
+
+/**
+ * Socket codes. Only a failed connect (node-postgres' pool) or an error the driver wrapped counts:
+ * a client that aborts its own upload also raises ECONNRESET, and that is not the storage.
+ */
+const SOCKET_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -16,12 +25,7 @@ const SYSTEM_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EAI_AGAIN',
-  'ENOSPC',
-  'EDQUOT',
 ]);
-
-/** SQLite result codes (node-sqlite3 puts the primary code in `code`). */
-const SQLITE_CODES = new Set(['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_BUSY', 'SQLITE_CANTOPEN']);
 
 /**
  * PostgreSQL SQLSTATEs: class 08 (connection exception), 53 (insufficient resources: disk full,
@@ -39,32 +43,41 @@ const PG_MESSAGES = [
 
 interface CodedError {
   code?: unknown;
+  syscall?: unknown;
   message?: unknown;
   driverError?: unknown;
   cause?: unknown;
 }
 
-function matches(error: CodedError): boolean {
+function storageCode(error: CodedError, wrapped: boolean): string | undefined {
   const code = typeof error.code === 'string' ? error.code : '';
-  if (SYSTEM_CODES.has(code) || SQLITE_CODES.has(code) || PG_STATE.test(code)) {
-    return true;
+  const fromConnect = wrapped || error.syscall === 'connect' || error.syscall === 'getaddrinfo';
+  if (
+    DISK_FULL_CODES.has(code) ||
+    SQLITE_CODES.has(code) ||
+    PG_STATE.test(code) ||
+    (SOCKET_CODES.has(code) && fromConnect)
+  ) {
+    return code;
   }
   const message = typeof error.message === 'string' ? error.message : '';
-  return PG_MESSAGES.some((pattern) => pattern.test(message));
+  return PG_MESSAGES.some((pattern) => pattern.test(message)) ? 'connection lost' : undefined;
 }
 
 /**
- * True when the error (a TypeORM QueryFailedError keeps the driver's error in `driverError`,
- * wrapped errors in `cause`) says the storage is unavailable rather than the request wrong.
+ * The code that says the storage is unavailable rather than the request wrong, or undefined.
+ * A TypeORM QueryFailedError keeps the driver's error in `driverError`, wrapped errors in `cause`.
+ * Only the code is returned: driver messages may name hosts and users, so they stay out of logs.
  */
-export function isStorageUnavailable(error: unknown): boolean {
+export function storageUnavailableCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
     const candidate = current as CodedError;
-    if (matches(candidate)) {
-      return true;
+    const code = storageCode(candidate, depth > 0);
+    if (code) {
+      return code;
     }
     current = candidate.driverError ?? candidate.cause;
   }
-  return false;
+  return undefined;
 }

@@ -76,6 +76,16 @@ describe('GlobalExceptionFilter', () => {
     expect(sent().status).toBe(413);
   });
 
+  it('keeps a client that aborted its upload a 400, not storage trouble', () => {
+    const { host, sent } = hostCapturing();
+    filter.catch(
+      Object.assign(new Error('aborted'), { code: 'ECONNRESET', statusCode: 400 }),
+      host,
+    );
+    expect(sent().status).toBe(400);
+    expect(sent().headers).toEqual({});
+  });
+
   it('hides unexpected errors behind a correlation id', () => {
     const { host, sent } = hostCapturing();
     filter.catch(new Error('connect ECONNREFUSED 10.0.0.5:5432 password=hunter2'), host);

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { AppError } from '../errors/app-error';
 import { statusForCode } from '../errors/error-status';
-import { isStorageUnavailable, STORAGE_RETRY_AFTER_SECONDS } from '../errors/storage-unavailable';
+import { STORAGE_RETRY_AFTER_SECONDS, storageUnavailableCode } from '../errors/storage-unavailable';
 
 export interface ErrorBody {
   statusCode: number;
@@ -20,43 +20,34 @@ export interface ErrorBody {
   correlationId?: string;
 }
 
-/** Fastify's own client errors (bad JSON, body too large) carry a 4xx statusCode and FST_ code. */
-interface FastifyClientError {
-  code: string;
+/**
+ * Client errors with a status of their own: Fastify's (bad JSON, body too large, FST_ codes) and
+ * Node's (a client that aborted its upload: ECONNRESET with statusCode 400).
+ */
+interface ClientError {
   statusCode: number;
   message: string;
 }
 
-function isFastifyClientError(error: unknown): error is FastifyClientError {
-  const candidate = error as Partial<FastifyClientError> | null;
+function isClientError(error: unknown): error is ClientError {
+  const candidate = error as Partial<ClientError> | null;
   return (
-    typeof candidate?.code === 'string' &&
-    candidate.code.startsWith('FST_') &&
-    typeof candidate.statusCode === 'number' &&
+    typeof candidate?.statusCode === 'number' &&
     candidate.statusCode >= 400 &&
-    candidate.statusCode < 500
+    candidate.statusCode < 500 &&
+    typeof candidate.message === 'string'
   );
 }
 
 const STORAGE_UNAVAILABLE_MESSAGE =
   'Storage is temporarily unavailable (database unreachable or disk full); retry later';
 
-/** Not a known failure with a status of its own, and the storage is down or full. */
-function isStorageFailure(error: unknown): boolean {
-  return (
-    !(error instanceof AppError) &&
-    !(error instanceof HttpException) &&
-    !isFastifyClientError(error) &&
-    isStorageUnavailable(error)
-  );
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+/** For an unexpected failure: the code that says the storage is down or full, if it is. */
+function storageFailureCode(error: unknown): string | undefined {
+  if (error instanceof AppError || error instanceof HttpException || isClientError(error)) {
+    return undefined;
   }
-  return String(error);
+  return storageUnavailableCode(error);
 }
 
 function body(status: number, message: string | string[]): ErrorBody {
@@ -65,7 +56,7 @@ function body(status: number, message: string | string[]): ErrorBody {
 
 /**
  * Maps every failure to a JSON error. Known failures keep their message; storage that is down or
- * full (isStorageUnavailable) becomes a 503 with Retry-After; anything else unexpected becomes a
+ * full (storageUnavailableCode) becomes a 503 with Retry-After; anything else unexpected becomes a
  * generic 500 with a correlation id. Only the server log sees the details.
  */
 @Catch()
@@ -76,8 +67,11 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    const response = this.toBody(exception, request);
-    if (isStorageFailure(exception)) {
+    const storageCode = storageFailureCode(exception);
+    const response = storageCode
+      ? this.storageUnavailable(storageCode, request)
+      : this.toBody(exception, request);
+    if (storageCode) {
       void reply.header('retry-after', String(STORAGE_RETRY_AFTER_SECONDS));
     }
     void reply.status(response.statusCode).send(response);
@@ -96,19 +90,10 @@ export class GlobalExceptionFilter implements ExceptionFilter {
           : exception.message;
       return body(status, message);
     }
-    if (isFastifyClientError(exception)) {
+    if (isClientError(exception)) {
       return body(exception.statusCode, exception.message);
     }
     const correlationId = randomUUID();
-    if (isStorageFailure(exception)) {
-      this.logger.warn(
-        `Storage unavailable ${correlationId} on ${request.method} ${request.routeOptions.url ?? ''}: ${describe(exception)}`,
-      );
-      return {
-        ...body(HttpStatus.SERVICE_UNAVAILABLE, STORAGE_UNAVAILABLE_MESSAGE),
-        correlationId,
-      };
-    }
     this.logger.error(
       `Unhandled error ${correlationId} on ${request.method} ${request.routeOptions.url ?? ''}`,
       exception instanceof Error ? exception.stack : String(exception),
@@ -117,5 +102,14 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       ...body(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error'),
       correlationId,
     };
+  }
+
+  /** Logs the code only: driver messages may name database hosts and users. */
+  private storageUnavailable(code: string, request: FastifyRequest): ErrorBody {
+    const correlationId = randomUUID();
+    this.logger.warn(
+      `Storage unavailable (${code}) ${correlationId} on ${request.method} ${request.routeOptions.url ?? ''}`,
+    );
+    return { ...body(HttpStatus.SERVICE_UNAVAILABLE, STORAGE_UNAVAILABLE_MESSAGE), correlationId };
   }
 }

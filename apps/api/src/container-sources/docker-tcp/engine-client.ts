@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import Docker from 'dockerode';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -105,7 +105,7 @@ function dropIdleConnections(agent: HttpAgent): void {
  * 504 after ENGINE_TIMEOUT_MS and never holds up requests to other hosts.
  */
 @Injectable()
-export class DockerEngineClients implements OnModuleDestroy {
+export class DockerEngineClients implements OnApplicationShutdown {
   private readonly clients = new Map<string, CachedClient>();
 
   constructor(private readonly crypto: CryptoService) {}
@@ -135,7 +135,8 @@ export class DockerEngineClients implements OnModuleDestroy {
     this.clients.delete(hostId);
   }
 
-  onModuleDestroy(): void {
+  /** After exec sessions and in-flight requests have ended (Nest's shutdown order). */
+  onApplicationShutdown(): void {
     [...this.clients.keys()].forEach((hostId) => this.forget(hostId));
   }
 

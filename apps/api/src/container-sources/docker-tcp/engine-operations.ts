@@ -20,7 +20,7 @@ import {
 /**
  * The gap between the two one-shot samples of a cold request. Engines that answer one-shot at
  * once (current moby) make it the CPU window: 0.5 s keeps the host CPU counter's 10 ms ticks
- * within about 1 % and the answer near half a second. Engines of the 20.10 line serve one-shot
+ * within about 2 % and the answer near half a second. Engines of the 20.10 line serve one-shot
  * from their 1 s stats collector, so there the second sample comes a collector tick after the
  * first whatever the gap (docs/docker-tcp.md, "Stats").
  */
