@@ -183,12 +183,11 @@ build_report() {
 
 # POSTs the report; the token goes through a 0600 header file, never the command line.
 send_report() {
-  local work="$1" url="${ARCHNEST_URL%/}${REPORT_PATH}" status curl_exit=0 message retry_after
+  local work="$1" url="${ARCHNEST_URL%/}${REPORT_PATH}" status curl_exit=0 message
   printf 'Authorization: Bearer %s\nContent-Type: application/json\n' "${ARCHNEST_AGENT_TOKEN}" \
     >"${work}/headers"
   status=$(curl --silent --show-error --connect-timeout 5 --max-time 30 \
     --header "@${work}/headers" --data-binary "@${work}/report.json" \
-    --dump-header "${work}/response-headers" \
     --output "${work}/response" --write-out '%{http_code}' "${url}" 2>"${work}/curl.err") ||
     curl_exit=$?
   if ((curl_exit != 0)); then
@@ -196,8 +195,6 @@ send_report() {
   fi
   message=$(jq -r 'if type == "object" then (.message | if type == "array" then join("; ") else . end) // empty else empty end' \
     "${work}/response" 2>/dev/null || true)
-  # A 503 with Retry-After is a passing condition (database down, disk full); without, ingest is off.
-  retry_after=$(tr -d '\r' <"${work}/response-headers" | sed -n 's/^[Rr]etry-[Aa]fter: *//p' | tail -n 1)
   case "${status}" in
     200 | 201 | 202) return 0 ;;
     400) die 5 "server rejected the report (400): ${message}" ;;
@@ -205,10 +202,11 @@ send_report() {
     413) die 5 "report too large for the server (413)" ;;
     429) die 5 "server is rate-limiting this host (429); the next run will retry" ;;
     503)
-      if [[ -n "${retry_after}" ]]; then
-        die 5 "server is temporarily unavailable (503)${message:+: ${message}}; the next run will retry"
+      # The server says when ingest is off; any other 503 passes (restart, database down, disk full).
+      if [[ "${message}" == *"ingest is disabled"* ]]; then
+        die 5 "agent ingest is disabled on the server (503): set ARCHNEST_AGENT_TOKEN there"
       fi
-      die 5 "agent ingest is disabled on the server (503): set ARCHNEST_AGENT_TOKEN there"
+      die 5 "server is temporarily unavailable (503)${message:+: ${message}}; the next run will retry"
       ;;
     *) die 5 "server answered HTTP ${status}${message:+: ${message}}" ;;
   esac

@@ -271,17 +271,15 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
         request.on('data', (chunk: Buffer) => (body += chunk.toString()));
         request.on('end', () => {
           received.push({ authorization: request.headers.authorization, body });
-          const asked = /^Bearer status-(\d{3})(-retry)?$/.exec(
+          const asked = /^Bearer status-(\d{3})(-disabled)?$/.exec(
             request.headers.authorization ?? '',
           );
           const status = Number(asked?.[1] ?? 500);
-          response.writeHead(status, {
-            'content-type': 'application/json',
-            ...(asked?.[2] ? { 'retry-after': '10' } : {}),
-          });
-          response.end(
-            JSON.stringify({ statusCode: status, message: ['containers.0.state is wrong'] }),
-          );
+          const message = asked?.[2]
+            ? 'Agent ingest is disabled: set ARCHNEST_AGENT_TOKEN'
+            : ['containers.0.state is wrong'];
+          response.writeHead(status, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ statusCode: status, message }));
         });
       });
       await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -304,7 +302,11 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
             },
           },
           (error, stdout, stderr) =>
-            done({ status: error ? Number(error.code) : 0, stdout, stderr }),
+            done({
+              status: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+              stdout,
+              stderr,
+            }),
         );
       });
     }
@@ -323,10 +325,10 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
       [401, 'refused the agent token (401)'],
       [413, 'too large for the server (413)'],
       [429, 'rate-limiting this host (429)'],
-      [503, 'ingest is disabled on the server (503)'],
+      ['503-disabled', 'ingest is disabled on the server (503)'],
       [500, 'server answered HTTP 500'],
       [
-        '503-retry',
+        503,
         'server is temporarily unavailable (503): containers.0.state is wrong; the next run will retry',
       ],
     ])('exits 5 with a clear message on %s', async (status, message) => {
