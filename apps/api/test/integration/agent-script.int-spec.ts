@@ -1,15 +1,14 @@
 import { maskEnv, type AgentContainer, type AgentHost } from '@archnest/contracts';
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { runDocker } from '../harness/docker-engine';
 import { loadInfra, testDatabaseKind } from '../harness/infra';
 import { freePort } from '../harness/proc';
+import { runAgentScript } from '../support/agent-script';
 import { startApiProcess, type ApiProcess } from '../support/api-process';
 import { createPostgresDatabase, type TestDatabase } from '../support/test-app';
 
-const AGENT = resolve(__dirname, '../../../../agent/archnest-docker-agent.sh');
 const TOKEN = 'integration-agent-token-0123456789';
 const SECRET = 'Pa55-w0rd-that-must-never-leak';
 const AWKWARD = `say "hi" it's $HOME & ünïcødé ✓ spaces  here`;
@@ -28,33 +27,6 @@ interface DockerInspect {
     Networks: Record<string, { IPAddress: string }>;
     Ports: Record<string, { HostIp: string; HostPort: string }[] | null>;
   };
-}
-
-interface AgentRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runAgent(env: NodeJS.ProcessEnv): Promise<AgentRun> {
-  const { docker } = loadInfra();
-  return new Promise((done) => {
-    execFile(
-      'bash',
-      [AGENT],
-      {
-        env: {
-          PATH: process.env.PATH,
-          DOCKER_HOST: docker.dockerHost,
-          DOCKER_CONFIG: docker.cliConfigDir,
-          ARCHNEST_AGENT_ENV_FILE: '/nonexistent',
-          ...env,
-        },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => done({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
 }
 
 async function inspect(name: string): Promise<DockerInspect> {
@@ -212,7 +184,7 @@ describe('the real agent script against the private dockerd', () => {
   }
 
   it('reports every container, in every state, exactly as docker inspect says', async () => {
-    const run = await runAgent({
+    const run = await runAgentScript({
       ARCHNEST_URL: api.baseUrl,
       ARCHNEST_AGENT_TOKEN: TOKEN,
       ARCHNEST_HOST_ID: hostId,
@@ -297,7 +269,7 @@ describe('the real agent script against the private dockerd', () => {
 
   it('exits non-zero with a clear message for a wrong token, and the host stays as it was', async () => {
     const before = await read<AgentHost[]>('/api/agents/docker/hosts');
-    const run = await runAgent({
+    const run = await runAgentScript({
       ARCHNEST_URL: api.baseUrl,
       ARCHNEST_AGENT_TOKEN: 'wrong-token',
       ARCHNEST_HOST_ID: hostId,
@@ -309,14 +281,14 @@ describe('the real agent script against the private dockerd', () => {
 
   it('exits 4 when the server is down, and the next run succeeds', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const down = await runAgent({
+    const down = await runAgentScript({
       ARCHNEST_URL: closed,
       ARCHNEST_AGENT_TOKEN: TOKEN,
       ARCHNEST_HOST_ID: hostId,
     });
     expect(down.code).toBe(4);
     expect(down.stderr).toContain('cannot reach');
-    const up = await runAgent({
+    const up = await runAgentScript({
       ARCHNEST_URL: api.baseUrl,
       ARCHNEST_AGENT_TOKEN: TOKEN,
       ARCHNEST_HOST_ID: hostId,
@@ -329,7 +301,7 @@ describe('the real agent script against a server with ingest disabled', () => {
   it('exits 5 saying ingest is disabled (503)', async () => {
     const api = await startApiProcess();
     try {
-      const run = await runAgent({
+      const run = await runAgentScript({
         ARCHNEST_URL: api.baseUrl,
         ARCHNEST_AGENT_TOKEN: TOKEN,
         ARCHNEST_HOST_ID: 'no-ingest',

@@ -9,14 +9,14 @@
  * against a server that is down by agent-script.int-spec.ts ("exits 4 … the next run succeeds").
  */
 import type { AgentContainer, AuditEntry, Page } from '@archnest/contracts';
-import { execFile } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { request } from 'node:http';
-import { join, resolve } from 'node:path';
+import { connect } from 'node:net';
+import { join } from 'node:path';
 import { runDocker } from '../harness/docker-engine';
 import { loadInfra, testDatabaseKind } from '../harness/infra';
 import { startPostgres, stopPostgres } from '../harness/postgres';
-import { run, waitFor } from '../harness/proc';
+import { run, sleep, waitFor } from '../harness/proc';
 import {
   AgentFleet,
   call,
@@ -33,6 +33,7 @@ import {
   type ApiUnderTest,
   type Outcome,
 } from '../support/agent-load';
+import { runAgentScript, type AgentRun } from '../support/agent-script';
 import { startApiProcess, type ApiProcess } from '../support/api-process';
 import {
   ExecClient,
@@ -43,10 +44,7 @@ import {
 } from '../support/docker-ssh';
 import { ADMIN } from '../support/http';
 
-const AGENT = resolve(__dirname, '../../../../agent/archnest-docker-agent.sh');
 const RETRY_AFTER = '10';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function ingest(baseUrl: string, hostId: string, seq: number, containers?: number) {
   return call<{ message?: string }>(baseUrl, 'POST', REPORT_PATH, {
@@ -98,7 +96,9 @@ if (testDatabaseKind() === 'postgres') {
           write: [write.status, write.headers.get('retry-after'), write.body.message],
           read: [read.status, read.headers.get('retry-after')],
         };
-        await sleep(1_000); // the load keeps running against the stopped database
+        await waitFor('the load to meet the stopped database', () =>
+          fleet.tally.outcomes.some((o) => o.status === 503),
+        );
       } finally {
         await startPostgres();
         postgresDown = false;
@@ -113,7 +113,10 @@ if (testDatabaseKind() === 'postgres') {
         return (await ingest(baseUrl, 'probe', 2)).status === 200;
       });
       const recoveredAt = Date.now();
-      await sleep(2_000);
+      await waitFor(
+        'requests after recovery',
+        () => fleet.tally.outcomes.filter((o) => o.sentAt > recoveredAt).length >= 50,
+      );
       await Promise.all([fleet.stop(), readers.stop()]);
 
       const all = [...fleet.tally.outcomes, ...readers.tally.outcomes];
@@ -138,31 +141,11 @@ if (testDatabaseKind() === 'postgres') {
   });
 }
 
-interface AgentRun {
-  code: number;
-  stderr: string;
-}
-
 function runAgent(baseUrl: string, hostId: string): Promise<AgentRun> {
-  const { docker } = loadInfra();
-  return new Promise((done) => {
-    execFile(
-      'bash',
-      [AGENT],
-      {
-        env: {
-          PATH: process.env.PATH,
-          DOCKER_HOST: docker.dockerHost,
-          DOCKER_CONFIG: docker.cliConfigDir,
-          ARCHNEST_AGENT_ENV_FILE: '/nonexistent',
-          ARCHNEST_URL: baseUrl,
-          ARCHNEST_AGENT_TOKEN: LOAD_AGENT_TOKEN,
-          ARCHNEST_HOST_ID: hostId,
-        },
-        timeout: 60_000,
-      },
-      (error, _stdout, stderr) => done({ code: error ? Number(error.code) : 0, stderr }),
-    );
+  return runAgentScript({
+    ARCHNEST_URL: baseUrl,
+    ARCHNEST_AGENT_TOKEN: LOAD_AGENT_TOKEN,
+    ARCHNEST_HOST_ID: hostId,
   });
 }
 
@@ -259,6 +242,19 @@ if (testDatabaseKind() === 'sqlite') {
 }
 
 /** A report sent in two halves: the server has the request in progress until finish(). */
+/** True when a new TCP connection to the server is accepted. */
+function accepts(baseUrl: string): Promise<boolean> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((done) => {
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
 function slowIngest(baseUrl: string, hostId: string) {
   const report = loadReport(hostId, 1, 50);
   const payload = Buffer.from(JSON.stringify(report));
@@ -353,7 +349,8 @@ describe('reliability faults: SIGTERM mid-load', () => {
 
     const signalAt = Date.now();
     api.kill('SIGTERM');
-    await sleep(200);
+    // Only once the server has stopped listening is the slow request truly in flight at close.
+    await waitFor('the API to stop listening', async () => !(await accepts(baseUrl)));
     slow.finish();
     const slowReply = await slow.response;
     const closeCode = await exec.whenClosed();

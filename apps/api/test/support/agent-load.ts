@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { AGENT_REPORTS_PER_MINUTE } from '../../src/container-sources/agents/agents.controller';
 import { testDatabaseKind } from '../harness/infra';
+import { sleep, waitFor } from '../harness/proc';
 import { agentContainer } from './agent-report-fixture';
 import { startApiProcess, type ApiProcess } from './api-process';
 import { ADMIN, MEMBER } from './http';
@@ -137,8 +138,6 @@ export function expectedContainers(report: AgentReport): AgentContainer[] {
   return report.containers.map((c) => ({ ...c, stats: c.stats ?? null, env: maskEnv(c.env) }));
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export interface SimulatedAgent {
   hostId: string;
   seq: number;
@@ -220,16 +219,12 @@ export class AgentFleet {
   }
 
   /** Resolves once every agent has had at least one report accepted. */
-  async everyAgentAcked(timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.agents.some((a) => a.acked === null)) {
-      if (Date.now() > deadline) {
-        throw new Error(
-          `agents without an accepted report: ${JSON.stringify(this.tally.summary())}`,
-        );
-      }
-      await sleep(100);
-    }
+  everyAgentAcked(timeoutMs = 30_000): Promise<void> {
+    return waitFor(
+      'every agent to have a report accepted',
+      () => this.agents.every((a) => a.acked !== null),
+      timeoutMs,
+    );
   }
 
   private async loop(agent: SimulatedAgent): Promise<void> {
