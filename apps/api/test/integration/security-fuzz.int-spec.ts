@@ -1,12 +1,15 @@
 /**
  * Fuzzing with generated malformed input, derived from the OpenAPI document like the auth
  * matrix: every documented operation's path params, query and body, called as an admin (so auth
- * never short-circuits), and the agent ingest DTO field by field. Every answer must be a 4xx
+ * never short-circuits), the agent ingest DTO field by field, and the first frame of both exec
+ * WebSockets (closed with a 44xx, nothing started). Every HTTP answer must be a 4xx
  * (never a 5xx), nothing may be stored or changed, the app must still answer, and
  * Object.prototype must stay clean. The generator is seeded (ARCHNEST_FUZZ_SEED replays a run).
  */
 import type { InjectOptions } from 'fastify';
+import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
+import WebSocket from 'ws';
 import { agentReport } from '../support/agent-report-fixture';
 import { createTarget, pinTarget, targetBody } from '../support/docker-ssh';
 import { addHost, unixUrl } from '../support/docker-tcp';
@@ -33,6 +36,7 @@ const AGENT_HOST = 'fuzz-agent';
 const ABSENT_CONTAINER = 'fuzz-absent-container';
 const CASES_PER_OPERATION = 30;
 const INGEST_CASES = 400;
+const EXEC_FRAMES_PER_ENDPOINT = 60;
 const MIB = 1024 * 1024;
 const INGEST = 'POST /api/agents/docker/report';
 /** Tables whose rows malformed input must never add, remove or change. */
@@ -113,6 +117,7 @@ describe('fuzzing every documented route and the ingest DTO', () => {
   let doc: OpenApiDocument;
   let operations: Operation[];
   let validParams: (op: Operation) => Record<string, string>;
+  let execHosts: Record<string, string>;
   let before: Record<string, string>;
   let prototypeKeys: string[];
   const rng = new Rng(fuzzSeed());
@@ -343,6 +348,7 @@ describe('fuzzing every documented route and the ingest DTO', () => {
       .as(AGENT_TOKEN)
       .post('/api/agents/docker/report', agentReport({ hostId: AGENT_HOST }, 1));
     expect(ingest.status).toBe(200);
+    execHosts = { '/api/docker/exec': host.id, '/api/docker-ssh/exec': target.id };
     validParams = (op) => {
       const source = op.template.startsWith('/api/containers/')
         ? rng.pick(['docker-tcp', 'docker-ssh', 'agent'])
@@ -523,6 +529,72 @@ describe('fuzzing every documented route and the ingest DTO', () => {
       record('ingest', status);
       if (status !== 400) {
         failures.push(`${fuzz.kind} → ${status} ${text}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    await expectNoHarm();
+  });
+
+  /** 44xx from the exec protocol; 1007 / 1009 from ws itself (invalid UTF-8, frame too big). */
+  const refusedExec = (code: number): boolean =>
+    (code >= 4400 && code < 4500) || code === 1007 || code === 1009;
+
+  it('closes the exec WebSockets with a 44xx for malformed first frames, starting nothing', async () => {
+    await testApp.app.listen(0, '127.0.0.1');
+    const { port } = testApp.app.getHttpServer().address() as AddressInfo;
+    const frame = (hostId: string): Buffer => {
+      const start: Record<string, unknown> = {
+        type: 'start',
+        token: adminToken,
+        hostId,
+        container: ABSENT_CONTAINER,
+        cols: 80,
+        rows: 24,
+      };
+      const field = rng.pick(['type', 'token', 'hostId', 'container', 'cols', 'rows', 'shell']);
+      const kind = rng.int(0, 6);
+      if (kind === 0) {
+        return Buffer.from(rng.pick(['', '{', 'null', '[]', '"start"', '42', '{"type":"start"']));
+      }
+      if (kind === 1) {
+        return Buffer.from(rng.pick(POLLUTION_FRAGMENTS).text);
+      }
+      if (kind === 2) {
+        start[field] = deepNesting(rng);
+      } else if (kind === 3) {
+        start[field] = INVALID_UTF8_VALUE;
+      } else if (kind === 4) {
+        start.container = decodeURIComponent(
+          rng.pick(['x%3Btouch%20%2Ftmp%2Fp', '..%2F..', '%24(id)', '-rm', 'a%00b', '%2Fbin']),
+        );
+      } else if (kind === 5) {
+        start.type = rng.pick(['input', 'resize', 'exec', 'START', '__proto__']);
+      } else {
+        start[field] =
+          field === 'cols' || field === 'rows'
+            ? wrongTypeFor(rng, 'integer')
+            : wrongTypeFor(rng, 'string');
+      }
+      return toJsonBytes(start);
+    };
+    const failures: string[] = [];
+    for (const [path, hostId] of Object.entries(execHosts)) {
+      for (let i = 0; i < EXEC_FRAMES_PER_ENDPOINT; i++) {
+        const payload = frame(hostId);
+        const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`);
+        const replies: string[] = [];
+        socket.on('message', (data: Buffer) => replies.push(data.toString('utf8')));
+        const code = await new Promise<number>((resolve) => {
+          socket.once('open', () => socket.send(payload, { binary: false }));
+          socket.once('close', (closeCode) => resolve(closeCode));
+          socket.once('error', () => undefined);
+        });
+        record('exec frames', code);
+        if (!refusedExec(code) || replies.some((r) => r.includes('"ready"'))) {
+          failures.push(
+            `${path} ${payload.subarray(0, 80).toString()} → ${code} ${replies.join(' ')}`,
+          );
+        }
       }
     }
     expect(failures).toEqual([]);
