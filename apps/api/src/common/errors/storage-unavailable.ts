@@ -7,17 +7,11 @@
 /** Seconds a client should wait before retrying; agents report every 30 s anyway. */
 export const STORAGE_RETRY_AFTER_SECONDS = 10;
 
-/** The disk is full, wherever the error came from. */
-const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
-
-/** SQLite result codes (node-sqlite3 puts the primary code in `code`). */
-const SQLITE_CODES = new Set(['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_BUSY', 'SQLITE_CANTOPEN']);
-
 /**
- * Socket codes. Only a failed connect (node-postgres' pool) or an error the driver wrapped counts:
- * a client that aborts its own upload also raises ECONNRESET, and that is not the storage.
+ * Node socket and file system codes: the database cannot be reached, or the disk is full.
+ * (A client that aborts its own upload also raises ECONNRESET; the filter keeps that one's 400.)
  */
-const SOCKET_CODES = new Set([
+const SYSTEM_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -25,7 +19,12 @@ const SOCKET_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EAI_AGAIN',
+  'ENOSPC',
+  'EDQUOT',
 ]);
+
+/** SQLite result codes (node-sqlite3 puts the primary code in `code`). */
+const SQLITE_CODES = new Set(['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_BUSY', 'SQLITE_CANTOPEN']);
 
 /**
  * PostgreSQL SQLSTATEs: class 08 (connection exception), 53 (insufficient resources: disk full,
@@ -43,21 +42,14 @@ const PG_MESSAGES = [
 
 interface CodedError {
   code?: unknown;
-  syscall?: unknown;
   message?: unknown;
   driverError?: unknown;
   cause?: unknown;
 }
 
-function storageCode(error: CodedError, wrapped: boolean): string | undefined {
+function storageCode(error: CodedError): string | undefined {
   const code = typeof error.code === 'string' ? error.code : '';
-  const fromConnect = wrapped || error.syscall === 'connect' || error.syscall === 'getaddrinfo';
-  if (
-    DISK_FULL_CODES.has(code) ||
-    SQLITE_CODES.has(code) ||
-    PG_STATE.test(code) ||
-    (SOCKET_CODES.has(code) && fromConnect)
-  ) {
+  if (SYSTEM_CODES.has(code) || SQLITE_CODES.has(code) || PG_STATE.test(code)) {
     return code;
   }
   const message = typeof error.message === 'string' ? error.message : '';
@@ -73,7 +65,7 @@ export function storageUnavailableCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
     const candidate = current as CodedError;
-    const code = storageCode(candidate, depth > 0);
+    const code = storageCode(candidate);
     if (code) {
       return code;
     }
