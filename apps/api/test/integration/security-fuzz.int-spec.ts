@@ -517,7 +517,11 @@ describe('fuzzing every documented route and the ingest DTO', () => {
       containers: Array.from({ length: 2001 }, () => agentReport({}, 1).containers[0]),
     };
     const longName = agentReport({ hostId: 'fuzz-long', hostname: 'h'.repeat(300) }, 1);
-    for (const body of [tooMany, longName]) {
+    const deep = {
+      ...agentReport({ hostId: 'fuzz-deep' }, 0),
+      containers: deepNesting(rng, 20_000),
+    };
+    for (const body of [tooMany, longName, deep]) {
       const fuzz: FuzzCase = {
         kind: 'ingest:limits',
         url: '/api/agents/docker/report',
