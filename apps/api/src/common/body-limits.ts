@@ -39,7 +39,7 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
     if (node === null || typeof node !== 'object') {
       continue;
     }
-    if (depth > max) {
+    if (depth >= max) {
       return true;
     }
     for (const child of Object.values(node)) {
