@@ -356,6 +356,7 @@ describe('secrets never leave where they belong', () => {
   it('writes no secret to the server log', () => {
     const text = logs.join('');
     expect(text).toContain('Nest application successfully started');
+    expect(responses.length).toBeGreaterThan(50); // the exercise above ran and logged with it
     const leaked = Object.entries(secrets).filter(([, value]) => text.includes(value));
     expect(leaked.map(([name]) => name)).toEqual([]);
   });
