@@ -2,6 +2,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { startApiProcess, type ApiProcess } from '../support/api-process';
 import { collectPageErrors, launchChromium } from '../support/browser';
+import { openDialog } from './console-support';
 
 const ADMIN = { username: 'admin', password: 'first-admin-password' };
 const MEMBER = { username: 'mia', password: 'member-password-1' };
@@ -67,8 +68,7 @@ describe('console: first run, sign-in, roles, sign-out', () => {
 
   it('lets the admin create a member in the Users page', async () => {
     await page.getByRole('link', { name: 'Users' }).click();
-    await page.getByRole('button', { name: 'Create user' }).click();
-    const dialog = page.getByRole('dialog');
+    const dialog = await openDialog(page, page.getByRole('button', { name: 'Create user' }));
     await dialog.getByLabel('Username').fill(MEMBER.username);
     await dialog.getByLabel('Password').fill(MEMBER.password);
     await dialog.getByRole('combobox', { name: 'Role' }).click();

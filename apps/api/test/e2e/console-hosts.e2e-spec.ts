@@ -21,6 +21,7 @@ import { unixUrl } from '../support/docker-tcp';
 import {
   ADMIN,
   Api,
+  openDialog as openDialogOf,
   runAgent,
   screenshot,
   seriousViolations,
@@ -80,17 +81,7 @@ describe('console: hosts administration', () => {
     await page.getByRole('tab', { name: source, exact: true, selected: true }).waitFor();
   }
 
-  /**
-   * Clicks what opens a dialog and waits until the dialog holds the focus. MatDialog moves the
-   * focus to its first field only once its open animation is over (delayFocusTrap); a field
-   * filled before that loses the rest of its text to the first field when the focus jumps, so
-   * the form is refused and never sent (what failed on a loaded CI machine).
-   */
-  async function openDialog(trigger: Locator): Promise<Locator> {
-    await trigger.click();
-    await page.waitForFunction(() => !!document.activeElement?.closest('mat-dialog-container'));
-    return dialog();
-  }
+  const openDialog = (trigger: Locator) => openDialogOf(page, trigger);
 
   async function fill(scope: Locator, label: string, value: string): Promise<void> {
     await scope.getByLabel(label, { exact: true }).fill(value);

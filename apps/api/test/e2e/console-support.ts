@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { loadInfra } from '../harness/infra';
 import { startApiProcess, type ApiProcess } from '../support/api-process';
 
@@ -107,6 +107,18 @@ export async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Account menu' }).click();
   await page.getByRole('menuitem', { name: 'Sign out' }).click();
   await page.waitForURL('**/login');
+}
+
+/**
+ * Clicks what opens a MatDialog and waits until the dialog holds the focus. MatDialog moves the
+ * focus to its first field only once its open animation is over (delayFocusTrap); a field filled
+ * before that loses the rest of its text to the first field when the focus jumps, so the form is
+ * refused and never sent. On a loaded machine that happens; this is what failed on CI.
+ */
+export async function openDialog(page: Page, trigger: Locator): Promise<Locator> {
+  await trigger.click();
+  await page.waitForFunction(() => !!document.activeElement?.closest('mat-dialog-container'));
+  return page.getByRole('dialog');
 }
 
 /** Waits for a snackbar with this text and returns all it says. */
