@@ -3,15 +3,13 @@
  * Shared by the console e2e specs (console-*.e2e-spec.ts): the API process with every source
  * enabled, a tiny REST client, the real agent script, sign-in, axe-core and screenshots.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { loadInfra } from '../harness/infra';
+import { runAgentScript } from '../support/agent-script';
 import { startApiProcess, type ApiProcess } from '../support/api-process';
 
 const ROOT = resolve(__dirname, '../../../..');
-const AGENT = join(ROOT, 'agent/archnest-docker-agent.sh');
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 
 export const ADMIN = { username: 'admin', password: 'console-admin-password' };
@@ -71,28 +69,16 @@ export class Api {
 }
 
 /** Runs the real agent script once against the private engine; rejects unless it exits 0. */
-export function runAgent(baseUrl: string, hostId: string): Promise<string> {
-  const { docker } = loadInfra();
-  return new Promise((done, fail) => {
-    execFile(
-      'bash',
-      [AGENT],
-      {
-        env: {
-          PATH: process.env.PATH,
-          DOCKER_HOST: docker.dockerHost,
-          DOCKER_CONFIG: docker.cliConfigDir,
-          ARCHNEST_AGENT_ENV_FILE: '/nonexistent',
-          ARCHNEST_URL: baseUrl,
-          ARCHNEST_AGENT_TOKEN: AGENT_TOKEN,
-          ARCHNEST_HOST_ID: hostId,
-        },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) =>
-        error ? fail(new Error(`agent failed: ${stderr || error.message}`)) : done(stdout),
-    );
+export async function runAgent(baseUrl: string, hostId: string): Promise<string> {
+  const run = await runAgentScript({
+    ARCHNEST_URL: baseUrl,
+    ARCHNEST_AGENT_TOKEN: AGENT_TOKEN,
+    ARCHNEST_HOST_ID: hostId,
   });
+  if (run.code !== 0) {
+    throw new Error(`agent failed (exit ${run.code}): ${run.stderr}`);
+  }
+  return run.stdout;
 }
 
 export async function signIn(page: Page, baseUrl: string, user: typeof ADMIN): Promise<void> {
