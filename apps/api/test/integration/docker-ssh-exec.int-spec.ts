@@ -94,6 +94,10 @@ describe('docker-ssh exec', () => {
     await client.send({ type: 'input', data: 'exit 7\n' });
     expect(await client.whenClosed()).toBe(EXEC_CLOSE.normal);
     expect(client.messages.at(-1)).toEqual({ type: 'exit', code: 7 });
+    // The end is audited after the socket closes; the next test reads the newest rows.
+    await waitFor('the session end in the audit log', async () =>
+      (await auditRows(admin)).some((r) => r.action === 'docker-ssh.exec.end'),
+    );
   });
 
   it('ends the remote shell and everything it started when the socket closes', async () => {
