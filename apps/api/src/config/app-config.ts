@@ -16,6 +16,8 @@ export interface AppConfig {
   adminPassword: string | null;
   agentToken: string | null;
   staleAfterMs: number;
+  /** How often the Docker stats collector samples every running container; 0 = off. */
+  dockerStatsIntervalMs: number;
   corsOrigins: string[];
 }
 
@@ -39,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminPassword: vars.ARCHNEST_ADMIN_PASSWORD ?? null,
     agentToken: vars.ARCHNEST_AGENT_TOKEN ?? null,
     staleAfterMs: vars.STALE_AFTER_MS ?? 90_000,
+    dockerStatsIntervalMs: vars.ARCHNEST_DOCKER_STATS_INTERVAL_MS ?? 5_000,
     corsOrigins: vars.ARCHNEST_CORS_ORIGINS?.split(',') ?? [],
   };
 }

@@ -22,8 +22,16 @@ describe('parseEnvironment', () => {
     ['ARCHNEST_AGENT_TOKEN', 'short'],
     ['ARCHNEST_ADMIN_PASSWORD', '1234'],
     ['ARCHNEST_CORS_ORIGINS', 'ftp://x'],
+    ['ARCHNEST_DOCKER_STATS_INTERVAL_MS', '500'],
+    ['ARCHNEST_DOCKER_STATS_INTERVAL_MS', '5s'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => parseEnvironment({ [name]: value })).toThrow(name);
+  });
+
+  it('takes 0 as the stats collector switched off', () => {
+    expect(parseEnvironment({ ARCHNEST_DOCKER_STATS_INTERVAL_MS: '0' })).toMatchObject({
+      ARCHNEST_DOCKER_STATS_INTERVAL_MS: 0,
+    });
   });
 
   it('names every bad variable at once, each only once', () => {

@@ -8,6 +8,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateIf,
   validateSync,
   ValidationError,
 } from 'class-validator';
@@ -16,6 +17,9 @@ const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   value === '' ? undefined : value;
+
+const DOCKER_STATS_INTERVAL_RULE =
+  'ARCHNEST_DOCKER_STATS_INTERVAL_MS must be 0 (off) or milliseconds from 1000 to 3600000';
 
 /** Every environment variable ArchNest reads, with its rules (SPEC §5.1). */
 export class EnvironmentVariables {
@@ -72,6 +76,14 @@ export class EnvironmentVariables {
   @IsInt({ message: 'STALE_AFTER_MS must be an integer of milliseconds (1000 or more)' })
   @Min(1000, { message: 'STALE_AFTER_MS must be an integer of milliseconds (1000 or more)' })
   STALE_AFTER_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @ValidateIf((vars: EnvironmentVariables) => vars.ARCHNEST_DOCKER_STATS_INTERVAL_MS !== 0)
+  @IsInt({ message: DOCKER_STATS_INTERVAL_RULE })
+  @Min(1000, { message: DOCKER_STATS_INTERVAL_RULE })
+  @Max(3_600_000, { message: DOCKER_STATS_INTERVAL_RULE })
+  ARCHNEST_DOCKER_STATS_INTERVAL_MS?: number;
 
   @IsOptional()
   @Transform(emptyToUndefined)

@@ -7,8 +7,6 @@
  * request the engine saw used an allowed Engine API path.
  */
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { runDocker } from '../harness/docker-engine';
 import { loadInfra } from '../harness/infra';
@@ -23,6 +21,7 @@ import {
   targetBody,
 } from '../support/docker-ssh';
 import { addHost } from '../support/docker-tcp';
+import { RecordingEngineProxy } from '../support/engine-proxy';
 import { Http, seedUsers } from '../support/http';
 import {
   HOSTILE_REF_SEGMENTS,
@@ -49,37 +48,6 @@ const ALLOWED_ENGINE_REQUESTS: readonly RegExp[] = [
   new RegExp(`^DELETE ${VERSION}/containers/${REF}(\\?.*)?$`),
 ];
 
-/** A loopback HTTP proxy to the private engine's unix socket that records every request. */
-class RecordingEngineProxy {
-  readonly requests: string[] = [];
-  private readonly server: Server;
-
-  constructor(socketPath: string) {
-    this.server = createServer((req, res) => {
-      this.requests.push(`${req.method} ${req.url}`);
-      const upstream = request(
-        { socketPath, path: req.url, method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on('error', () => res.destroy());
-      req.pipe(upstream);
-    });
-  }
-
-  async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `tcp://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 async function engineContainers(): Promise<string[]> {
   const lines = await runDocker(['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Names}}']);
   return lines.split('\n').filter(Boolean).sort();
@@ -103,7 +71,8 @@ describe('injection corpus against container refs and action verbs', () => {
     await runBusybox(VICTIM, ['sleep', '3600']);
     proxy = new RecordingEngineProxy(loadInfra().docker.socketPath);
     const proxyUrl = await proxy.listen();
-    testApp = await startTestApp();
+    // The background stats collector off: every engine request here must come from a test request.
+    testApp = await startTestApp({ ARCHNEST_DOCKER_STATS_INTERVAL_MS: '0' });
     const http = new Http(testApp.app);
     admin = http.as((await seedUsers(http)).admin);
     const host = await addHost(admin, { name: 'behind-proxy', url: proxyUrl });

@@ -16,6 +16,7 @@ import { DockerHostsRepository } from './docker-hosts.repository';
 import { DockerEngineClients } from './engine-client';
 import { engineVersion } from './engine-operations';
 import { parseEngineUrl } from './engine-url';
+import { DockerStatsCollector } from './stats-collector';
 import { assertTlsMaterial, type TlsMaterial } from './tls-material';
 
 /** Checks an endpoint and its TLS material before anything connects or is stored. */
@@ -47,6 +48,7 @@ export class DockerHostsService {
     private readonly engines: DockerEngineClients,
     private readonly crypto: CryptoService,
     private readonly audit: AuditService,
+    private readonly collector: DockerStatsCollector,
   ) {}
 
   async list(): Promise<DockerHostResponse[]> {
@@ -69,6 +71,7 @@ export class DockerHostsService {
       tlsSealed: tls ? this.crypto.seal(JSON.stringify(tls)) : null,
       lastSeenAt: verifiedAt,
     } as DockerHostEntity);
+    this.collector.watch(host);
     await this.record(actor, 'create', host.name, 'success', describe(host, verify));
     return toDockerHostResponse(host);
   }
@@ -98,6 +101,7 @@ export class DockerHostsService {
     }
     const saved = await this.hosts.save(host);
     this.engines.forget(id);
+    this.collector.watch(saved);
     await this.record(actor, 'update', saved.name, 'success', changedFields(dto));
     return toDockerHostResponse(saved);
   }
@@ -106,6 +110,7 @@ export class DockerHostsService {
     const host = await this.hosts.require(id);
     await this.hosts.delete(id);
     this.engines.forget(id);
+    this.collector.forget(id);
     await this.record(actor, 'delete', host.name, 'success', `hostId=${id}`);
   }
 

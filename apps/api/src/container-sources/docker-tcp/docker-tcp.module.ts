@@ -7,6 +7,7 @@ import { DockerHostsRepository } from './docker-hosts.repository';
 import { DockerHostsService } from './docker-hosts.service';
 import { DockerTcpService } from './docker-tcp.service';
 import { DockerEngineClients } from './engine-client';
+import { DockerStatsCollector } from './stats-collector';
 import { DockerExecGateway } from './exec/docker-exec.gateway';
 import { DockerExecService } from './exec/docker-exec.service';
 import { ExecModule } from '../exec/exec.module';
@@ -18,6 +19,7 @@ import { ExecModule } from '../exec/exec.module';
     DockerHostsRepository,
     DockerHostsService,
     DockerEngineClients,
+    DockerStatsCollector,
     DockerTcpService,
     DockerExecService,
     DockerExecGateway,

@@ -25,9 +25,10 @@ import {
   sampleStats,
   type ActionOutcome,
 } from './engine-operations';
-import type { EngineInspect, EngineStats } from '../docker-json/engine-types';
+import type { EngineInspect } from '../docker-json/engine-types';
 import { toContainerDetail, toContainerSummary } from '../docker-json/normalize';
 import { PreviousSamples } from './previous-samples';
+import { DockerStatsCollector, isStillCurrent } from './stats-collector';
 
 /** How long the host list waits for each engine before showing it unreachable. */
 export const PROBE_TIMEOUT_MS = 3_000;
@@ -55,6 +56,7 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
     private readonly engines: DockerEngineClients,
     private readonly audit: AuditService,
     private readonly registry: SourceRegistry,
+    private readonly collector: DockerStatsCollector,
   ) {}
 
   onModuleInit(): void {
@@ -90,11 +92,7 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
   async getContainer(hostId: string, ref: string): Promise<ContainerDetail> {
     assertContainerRef(ref);
     const host = await this.hosts.require(hostId);
-    const inspect = await this.engines.call(
-      host,
-      (docker, signal) => inspectContainer(docker, ref, signal),
-      READ,
-    );
+    const inspect = await this.inspect(host, ref);
     return toContainerDetail(inspect);
   }
 
@@ -114,11 +112,14 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
   async getStats(hostId: string, ref: string): Promise<ContainerStats> {
     assertContainerRef(ref);
     const host = await this.hosts.require(hostId);
-    const key = `${host.id}/${ref}`;
-    const memory = {
-      before: (current: EngineStats) => this.samples.before(key, current),
-      keep: (sample: EngineStats) => this.samples.keep(key, sample),
-    };
+    const collected = this.collector.find(host.id, ref);
+    if (collected) {
+      const inspect = await this.inspect(host, ref);
+      if (isStillCurrent(collected, inspect)) {
+        return collected.stats;
+      }
+    }
+    const memory = this.samples.of(`${host.id}/${ref}`);
     return this.engines.call(
       host,
       (docker, signal) => sampleStats(docker, ref, signal, memory),
@@ -166,17 +167,17 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
     action: ContainerAction,
     options: ActionOptions,
   ): Promise<ActionOutcome> {
-    const inspect = await this.engines.call(
-      host,
-      (docker, signal) => inspectContainer(docker, ref, signal),
-      READ,
-    );
+    const inspect = await this.inspect(host, ref);
     const graceS = action === 'stop' || action === 'restart' ? stopGrace(inspect) : 0;
     return this.engines.call(
       host,
       (docker, signal) => performAction(docker, ref, action, options, signal),
       { timeoutMs: ENGINE_TIMEOUT_MS + graceS * 1000 },
     );
+  }
+
+  private inspect(host: DockerHostEntity, ref: string): Promise<EngineInspect> {
+    return this.engines.call(host, (docker, signal) => inspectContainer(docker, ref, signal), READ);
   }
 
   private async countContainers(host: DockerHostEntity): Promise<number | null> {

@@ -40,6 +40,16 @@ export async function listContainers(
   return expectShape(items, (value) => Array.isArray(value) && value.every(isEngineObject));
 }
 
+/** The running containers only, for the stats collector. */
+export async function listRunningContainers(
+  docker: Docker,
+  signal: AbortSignal,
+): Promise<EngineListItem[]> {
+  const filters = { status: ['running'] };
+  const items = await docker.listContainers({ filters, abortSignal: signal });
+  return expectShape(items, (value) => Array.isArray(value) && value.every(isEngineObject));
+}
+
 export async function inspectContainer(
   docker: Docker,
   ref: string,

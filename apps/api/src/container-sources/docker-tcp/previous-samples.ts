@@ -1,5 +1,6 @@
 import { engineTime } from '../docker-json/docker-status';
 import type { EngineCpuStats, EngineStats } from '../docker-json/engine-types';
+import type { SampleMemory } from './engine-operations';
 
 /**
  * A previous sample makes a fair CPU window with a new one when it is this far apart. The least
@@ -36,6 +37,14 @@ export class PreviousSamples {
       return null;
     }
     return previous.cpu_stats;
+  }
+
+  /** The memory of one container, as the sampler takes it. */
+  of(key: string): SampleMemory {
+    return {
+      before: (current) => this.before(key, current),
+      keep: (sample) => this.keep(key, sample),
+    };
   }
 
   keep(key: string, sample: EngineStats): void {
