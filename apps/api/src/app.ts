@@ -1,10 +1,9 @@
-import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { ClientRequest } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { applyRouteBodyLimits, DEFAULT_BODY_LIMIT, rejectDeepBodies } from './common/body-limits';
 import type { AppConfig } from './config/app-config';
@@ -35,9 +34,7 @@ export async function createApp(
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidUnknownValues: true, transform: true }),
   );
-  await addSecurityHeaders(app.getHttpAdapter().getInstance(), {
-    contentSecurityPolicy: { directives: CSP_DIRECTIVES },
-  });
+  addSecurityHeaders(app.getHttpAdapter().getInstance());
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   setupOpenApi(app, APP_VERSION);
   if (options.webDir) {
@@ -49,47 +46,14 @@ export async function createApp(
   return app;
 }
 
-/** A header helmet sets on the response, with helmet's spelling and value. */
-export type SecurityHeader = readonly [name: string, value: string | number | string[]];
-
 /**
- * The headers @fastify/helmet sets with `options`, taken once from the plugin itself on a probe
- * instance: whatever helmet puts on the raw response before the route runs.
+ * helmet's headers on every response. Its middleware is built once: @fastify/helmet built it
+ * again on every request (about 5 % of agent ingest CPU in alternating runs).
  */
-export async function helmetHeaders(options: FastifyHelmetOptions): Promise<SecurityHeader[]> {
-  if (options.enableCSPNonces || options.global === false) {
-    throw new Error('CSP nonces and non-global helmet differ per response: register the plugin');
-  }
-  const probe = Fastify();
-  let headers: SecurityHeader[] = [];
-  await probe.register(helmet, options);
-  probe.get('/', (_request, reply) => {
-    // Node has getRawHeaderNames() on every outgoing message; its types declare it on requests only.
-    const raw = reply.raw as typeof reply.raw & Pick<ClientRequest, 'getRawHeaderNames'>;
-    headers = raw.getRawHeaderNames().map((name) => [name, raw.getHeader(name)!]);
-    return '';
-  });
-  await probe.inject({ method: 'GET', url: '/' });
-  await probe.close();
-  return headers;
-}
-
-/**
- * helmet's headers on every response, worked out once. Registered as a plugin, @fastify/helmet
- * builds helmet's middleware again on every request (about 5 % of agent ingest CPU in alternating
- * runs), although with global options and no CSP nonces the headers never change. Not offered:
- * the plugin's per-route `helmet` option and `reply.helmet()`/`reply.cspNonce`, which nothing uses.
- */
-export async function addSecurityHeaders(
-  fastify: FastifyInstance,
-  options: FastifyHelmetOptions,
-): Promise<void> {
-  const headers = await helmetHeaders(options);
-  fastify.addHook('onRequest', (_request, reply, done) => {
-    for (const [name, value] of headers) {
-      reply.raw.setHeader(name, value);
-    }
-    done();
+function addSecurityHeaders(fastify: FastifyInstance): void {
+  const securityHeaders = helmet({ contentSecurityPolicy: { directives: CSP_DIRECTIVES } });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined));
   });
 }
 
