@@ -112,7 +112,8 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
   async getStats(hostId: string, ref: string): Promise<ContainerStats> {
     assertContainerRef(ref);
     const host = await this.hosts.require(hostId);
-    const collected = this.collector.find(host.id, ref);
+    const collected =
+      this.collector.find(host.id, ref) ?? (await this.collector.inFlight(host.id, ref));
     if (collected) {
       const inspect = await this.inspect(host, ref);
       if (isStillCurrent(collected, inspect)) {

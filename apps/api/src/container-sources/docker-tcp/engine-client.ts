@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import Docker from 'dockerode';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { inspect } from 'node:util';
 import { CryptoService } from '../../common/crypto/crypto.service';
 import type { DockerHostEntity } from './docker-host.entity';
 import { toEngineError } from './engine-errors';
@@ -18,7 +19,9 @@ export type EngineWork<T> = (docker: Docker, signal: AbortSignal) => Promise<T>;
 
 /**
  * Options for dockerode. Every connection field is set explicitly, because docker-modem fills
- * unset ones from DOCKER_HOST / DOCKER_CERT_PATH of the API's own environment.
+ * unset ones from DOCKER_HOST / DOCKER_CERT_PATH of the API's own environment. TLS material is
+ * not among them: it goes to the connection pool (newClient), so it is never part of a request's
+ * options.
  */
 export function dockerOptions(
   endpoint: EngineEndpoint,
@@ -35,13 +38,25 @@ export function dockerOptions(
   if (endpoint.kind === 'unix') {
     return { ...none, socketPath: endpoint.socketPath, protocol: 'http' };
   }
-  return {
-    ...none,
-    host: endpoint.host,
-    port: endpoint.port,
-    protocol: tls ? 'https' : 'http',
-    ...(tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : {}),
-  };
+  return { ...none, host: endpoint.host, port: endpoint.port, protocol: tls ? 'https' : 'http' };
+}
+
+/**
+ * docker-modem formats every request's options with `util.inspect(…, {showHidden: true, depth:
+ * null})` for its debug log even when that log is off, and the options hold the pool: walking
+ * every pooled socket cost most of the API's CPU on parallel engine calls. The pools answer
+ * that walk with their name instead.
+ */
+class EngineHttpAgent extends HttpAgent {
+  [inspect.custom](): string {
+    return 'EngineHttpAgent';
+  }
+}
+
+class EngineHttpsAgent extends HttpsAgent {
+  [inspect.custom](): string {
+    return 'EngineHttpsAgent';
+  }
 }
 
 function deadline(timeoutMs: number): {
@@ -87,8 +102,14 @@ function isStaleConnection(error: unknown): boolean {
 }
 
 /** Its own connection pool per host, so a dead engine's connections can be dropped alone. */
-function newClient(endpoint: EngineEndpoint, tls: TlsMaterial | null, keepAlive: boolean): Client {
-  const agent = tls ? new HttpsAgent({ keepAlive }) : new HttpAgent({ keepAlive });
+export function newClient(
+  endpoint: EngineEndpoint,
+  tls: TlsMaterial | null,
+  keepAlive: boolean,
+): Client {
+  const agent = tls
+    ? new EngineHttpsAgent({ keepAlive, ca: tls.ca, cert: tls.cert, key: tls.key })
+    : new EngineHttpAgent({ keepAlive });
   const options = { ...dockerOptions(endpoint, tls), agent } as Docker.DockerOptions;
   return { docker: new Docker(options), agent };
 }

@@ -86,6 +86,21 @@ describe('DockerStatsCollector', () => {
     expect(collector.find('h1', 'web')).not.toBeNull();
   });
 
+  it('hands a request the sample the running round is taking, instead of a second one', async () => {
+    const { call, release } = engine();
+    const collector = collectorWith(call);
+    const round = collector.collect();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(collector.find('h1', 'web')).toBeNull();
+    const waiting = collector.inFlight('h1', 'web');
+    await expect(collector.inFlight('h1', 'db')).resolves.toBeNull();
+    release();
+    await expect(waiting).resolves.toMatchObject({ id: ID, stats: STATS });
+    await round;
+    await expect(collector.inFlight('h1', 'web')).resolves.toBeNull();
+    expect(call).toHaveBeenCalledTimes(2); // the list and one sample
+  });
+
   it('lets a host that stops answering age out, and forgets a removed one', async () => {
     const { call, release } = engine();
     const collector = collectorWith(call, 1_000);

@@ -37,8 +37,15 @@ export function isStillCurrent(collected: CollectedStats, inspect: EngineInspect
   );
 }
 
-/** Whether `ref` (a name, a full id or an id prefix) names this collected container. */
-export function refersTo(collected: CollectedStats, ref: string): boolean {
+/** A sample the running round is taking. */
+interface PendingSample {
+  id: string;
+  names: string[];
+  result: Promise<CollectedStats | null>;
+}
+
+/** Whether `ref` (a name, a full id or an id prefix) names this container. */
+export function refersTo(collected: Pick<CollectedStats, 'id' | 'names'>, ref: string): boolean {
   return collected.id.startsWith(ref) || collected.names.includes(ref);
 }
 
@@ -67,6 +74,7 @@ async function forEachLimited<T>(
 export class DockerStatsCollector implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DockerStatsCollector.name);
   private readonly latest = new Map<string, Map<string, CollectedStats>>();
+  private readonly pending = new Map<string, Map<string, PendingSample>>();
   private readonly previous = new PreviousSamples();
   private readonly collecting = new Set<string>();
   private readonly intervalMs: number;
@@ -102,6 +110,7 @@ export class DockerStatsCollector implements OnApplicationBootstrap, OnApplicati
 
   forget(hostId: string): void {
     this.latest.delete(hostId);
+    this.pending.delete(hostId);
   }
 
   /** The last round's stats of the running container `ref` names, while they are fresh. */
@@ -110,6 +119,19 @@ export class DockerStatsCollector implements OnApplicationBootstrap, OnApplicati
     for (const collected of this.latest.get(hostId)?.values() ?? []) {
       if (refersTo(collected, ref) && Date.now() - collected.sampledAt <= maxAgeMs) {
         return collected;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The sample the running round is taking of the container `ref` names, if any: a request
+   * waits for it rather than asking the engine for the same samples again.
+   */
+  async inFlight(hostId: string, ref: string): Promise<CollectedStats | null> {
+    for (const pending of this.pending.get(hostId)?.values() ?? []) {
+      if (refersTo(pending, ref)) {
+        return pending.result;
       }
     }
     return null;
@@ -138,14 +160,10 @@ export class DockerStatsCollector implements OnApplicationBootstrap, OnApplicati
     this.collecting.add(host.id);
     try {
       const running = await this.engines.call(host, listRunningContainers, { idempotent: true });
-      const round = new Map<string, CollectedStats>();
-      await forEachLimited(running, SAMPLES_IN_FLIGHT, async (item) => {
-        const collected = await this.sample(host, item);
-        if (collected) {
-          round.set(collected.id, collected);
-        }
-      });
-      this.latest.set(host.id, round);
+      const latest = this.latestOf(host.id);
+      await forEachLimited(running, SAMPLES_IN_FLIGHT, (item) => this.sample(host, item, latest));
+      const ids = new Set(running.map((item) => item.Id));
+      [...latest.keys()].filter((id) => !ids.has(id)).forEach((id) => latest.delete(id));
     } catch {
       // Unreachable: its last round ages out, and requests report the fault themselves.
     } finally {
@@ -153,19 +171,42 @@ export class DockerStatsCollector implements OnApplicationBootstrap, OnApplicati
     }
   }
 
+  private latestOf(hostId: string): Map<string, CollectedStats> {
+    const latest = this.latest.get(hostId) ?? new Map<string, CollectedStats>();
+    this.latest.set(hostId, latest);
+    return latest;
+  }
+
   private async sample(
     host: DockerHostEntity,
     item: EngineListItem,
+    latest: Map<string, CollectedStats>,
+  ): Promise<void> {
+    const names = (item.Names ?? []).map((name) => name.replace(/^\//, ''));
+    const pending = this.pending.get(host.id) ?? new Map<string, PendingSample>();
+    this.pending.set(host.id, pending);
+    const result = this.takeSample(host, item.Id, names);
+    pending.set(item.Id, { id: item.Id, names, result });
+    const collected = await result;
+    pending.delete(item.Id);
+    if (collected) {
+      latest.set(item.Id, collected);
+    }
+  }
+
+  private async takeSample(
+    host: DockerHostEntity,
+    id: string,
+    names: string[],
   ): Promise<CollectedStats | null> {
-    const memory = this.previous.of(`${host.id}/${item.Id}`);
+    const memory = this.previous.of(`${host.id}/${id}`);
     try {
       const stats = await this.engines.call(
         host,
-        (docker, signal) => sampleStats(docker, item.Id, signal, memory),
+        (docker, signal) => sampleStats(docker, id, signal, memory),
         { idempotent: true },
       );
-      const names = (item.Names ?? []).map((name) => name.replace(/^\//, ''));
-      return { id: item.Id, names, stats, sampledAt: Date.now() };
+      return { id, names, stats, sampledAt: Date.now() };
     } catch {
       return null; // stopped or removed since the list
     }
