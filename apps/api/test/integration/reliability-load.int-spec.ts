@@ -5,15 +5,10 @@
  * one the server acknowledged to its agent (nothing lost, nothing torn). Figures go to
  * .test-output/reliability-figures.json. ARCHNEST_LOAD_SECONDS shortens the run locally.
  */
-import {
-  AgentFleet,
-  checkLatest,
-  Readers,
-  recordFigures,
-  seedUsersOver,
-  startApiUnderTest,
-  type ApiUnderTest,
-} from '../support/agent-load';
+import { AgentFleet } from '../support/agent-fleet';
+import { seedUsersOver, startApiUnderTest, type ApiUnderTest } from '../support/agent-load';
+import { checkLatest, recordFigures } from '../support/load-check';
+import { Readers } from '../support/load-readers';
 
 const AGENTS = 200;
 const READERS = 8;

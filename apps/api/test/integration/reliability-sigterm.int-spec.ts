@@ -11,15 +11,12 @@ import { runDocker } from '../harness/docker-engine';
 import { loadInfra } from '../harness/infra';
 import { sleep, waitFor } from '../harness/proc';
 import { unexpected } from '../support/faults';
+import { AgentFleet } from '../support/agent-fleet';
 import {
-  AgentFleet,
   call,
-  checkLatest,
   LOAD_AGENT_TOKEN,
   loadReport,
   login,
-  Readers,
-  recordFigures,
   REPORT_PATH,
   seedUsersOver,
   startApiUnderTest,
@@ -34,6 +31,8 @@ import {
   targetBody,
 } from '../support/docker-ssh';
 import { ADMIN } from '../support/http';
+import { checkLatest, recordFigures } from '../support/load-check';
+import { Readers } from '../support/load-readers';
 
 /** True when a new TCP connection to the server is accepted. */
 function accepts(baseUrl: string): Promise<boolean> {

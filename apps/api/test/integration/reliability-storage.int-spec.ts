@@ -10,15 +10,12 @@ import { join } from 'node:path';
 import { loadInfra, testDatabaseKind } from '../harness/infra';
 import { startPostgres, stopPostgres } from '../harness/postgres';
 import { run, waitFor } from '../harness/proc';
+import { AgentFleet } from '../support/agent-fleet';
 import {
-  AgentFleet,
   call,
-  checkLatest,
   expectedContainers,
   LOAD_AGENT_TOKEN,
   loadReport,
-  Readers,
-  recordFigures,
   seedUsersOver,
   startApiUnderTest,
   type ApiUnderTest,
@@ -26,6 +23,8 @@ import {
 import { runAgentScript, type AgentRun } from '../support/agent-script';
 import { startApiProcess, type ApiProcess } from '../support/api-process';
 import { ingest, RETRY_AFTER, unexpected } from '../support/faults';
+import { checkLatest, recordFigures } from '../support/load-check';
+import { Readers } from '../support/load-readers';
 
 if (testDatabaseKind() === 'postgres') {
   describe('reliability faults: PostgreSQL restarted under load', () => {

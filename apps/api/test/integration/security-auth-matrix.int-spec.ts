@@ -1,5 +1,12 @@
 import { sign } from 'jsonwebtoken';
 import { Http, seedUsers } from '../support/http';
+import {
+  operationKey as key,
+  operationsOf,
+  operationUrl,
+  type OpenApiDocument,
+  type Operation,
+} from '../support/openapi-operations';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -7,16 +14,6 @@ import { startTestApp, TestApp } from '../support/test-app';
  * is added: anonymous → 401 unless public; member → 403 on every admin-only or mutating route;
  * the agent token → accepted by ingest only; broken JWTs → 401.
  */
-interface Operation {
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  path: string;
-  adminOnly: boolean;
-}
-
-interface OpenApiDocument {
-  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
-}
-
 const AGENT_TOKEN = 'matrix-agent-token-0123456789';
 const INGEST = 'POST /api/agents/docker/report';
 const PUBLIC = new Set([
@@ -36,17 +33,6 @@ const SAMPLE_PARAMS: Record<string, string> = {
   action: 'start',
 };
 
-function operationsOf(doc: OpenApiDocument): Operation[] {
-  return Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, operation]) => ({
-      method: method.toUpperCase() as Operation['method'],
-      path: path.replace(/\{(\w+)\}/g, (_m, name: string) => SAMPLE_PARAMS[name] ?? 'x'),
-      adminOnly: '403' in operation.responses,
-    })),
-  );
-}
-
-const key = (op: Operation): string => `${op.method} ${op.path}`;
 const isMutating = (op: Operation): boolean => op.method !== 'GET';
 
 describe('auth matrix over every documented operation', () => {
@@ -69,7 +55,11 @@ describe('auth matrix over every documented operation', () => {
   const call = (op: Operation, token?: string): Promise<number> =>
     http
       .as(token)
-      .send(op.method, op.path, op.method === 'GET' || op.method === 'DELETE' ? undefined : {})
+      .send(
+        op.method,
+        operationUrl(op, SAMPLE_PARAMS),
+        op.method === 'GET' || op.method === 'DELETE' ? undefined : {},
+      )
       .then((reply) => reply.status);
 
   it('finds the routes it should cover', () => {

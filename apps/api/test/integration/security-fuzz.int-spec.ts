@@ -4,7 +4,8 @@
  * never short-circuits), the agent ingest DTO field by field, and the first frame of both exec
  * WebSockets (closed with a 44xx, nothing started). Every HTTP answer must be a 4xx
  * (never a 5xx), nothing may be stored or changed, the app must still answer, and
- * Object.prototype must stay clean. The generator is seeded (ARCHNEST_FUZZ_SEED replays a run).
+ * Object.prototype must stay clean. The cases come from support/fuzz-cases.ts, seeded
+ * (ARCHNEST_FUZZ_SEED replays a run).
  */
 import type { InjectOptions } from 'fastify';
 import type { AddressInfo } from 'node:net';
@@ -13,22 +14,22 @@ import WebSocket from 'ws';
 import { agentReport } from '../support/agent-report-fixture';
 import { createTarget, pinTarget, targetBody } from '../support/docker-ssh';
 import { addHost, unixUrl } from '../support/docker-tcp';
+import { deepNesting, fuzzSeed, Rng, toJsonBytes } from '../support/fuzz';
 import {
-  deepNesting,
-  fuzzSeed,
-  HOSTILE_STRINGS,
-  hostileQueryValue,
-  hostileSegment,
-  hostileValue,
-  hugeString,
-  INVALID_UTF8_VALUE,
-  POLLUTION_FRAGMENTS,
-  POLLUTION_QUERY,
-  Rng,
-  toJsonBytes,
-  wrongTypeFor,
-} from '../support/fuzz';
+  malformedExecFrame,
+  malformedIngestReport,
+  operationCase,
+  type FuzzCase,
+} from '../support/fuzz-cases';
 import { Http, seedUsers } from '../support/http';
+import {
+  operationKey as key,
+  operationsOf,
+  operationUrl,
+  type Method,
+  type OpenApiDocument,
+  type Operation,
+} from '../support/openapi-operations';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const AGENT_TOKEN = 'fuzz-agent-token-0123456789abcdef';
@@ -45,71 +46,6 @@ const GUARDED_TABLES = ['users', 'docker_agent_reports', 'docker_hosts', 'ssh_ta
 const VOLATILE_COLUMNS =
   /^(last_seen_at|lastSeenAt|last_login_at|lastLoginAt|updated_at|updatedAt)$/;
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-
-interface Schema {
-  type?: string;
-  $ref?: string;
-  allOf?: Schema[];
-  anyOf?: Schema[];
-  properties?: Record<string, Schema>;
-  required?: string[];
-  items?: Schema;
-  enum?: unknown[];
-  nullable?: boolean;
-}
-
-interface Parameter {
-  in: 'path' | 'query';
-  name: string;
-  schema?: Schema;
-}
-
-interface OpenApiDocument {
-  paths: Record<
-    string,
-    Record<
-      string,
-      {
-        parameters?: Parameter[];
-        requestBody?: { content: Record<string, { schema: Schema }> };
-      }
-    >
-  >;
-  components: { schemas: Record<string, Schema> };
-}
-
-interface Operation {
-  method: Method;
-  template: string;
-  pathParams: Parameter[];
-  queryParams: Parameter[];
-  body: Schema | null;
-}
-
-interface FuzzCase {
-  kind: string;
-  url: string;
-  body?: Buffer;
-  contentType?: string;
-  /** '4xx' when a documented input is malformed; 'not-5xx' for junk on an input-less route. */
-  expect: '4xx' | 'not-5xx';
-}
-
-const key = (op: { method: string; template: string }): string => `${op.method} ${op.template}`;
-
-function operationsOf(doc: OpenApiDocument): Operation[] {
-  return Object.entries(doc.paths).flatMap(([template, methods]) =>
-    Object.entries(methods).map(([method, operation]) => ({
-      method: method.toUpperCase() as Method,
-      template,
-      pathParams: (operation.parameters ?? []).filter((p) => p.in === 'path'),
-      queryParams: (operation.parameters ?? []).filter((p) => p.in === 'query'),
-      body: operation.requestBody?.content['application/json']?.schema ?? null,
-    })),
-  );
-}
-
 describe('fuzzing every documented route and the ingest DTO', () => {
   let testApp: TestApp;
   let admin: Http;
@@ -122,20 +58,6 @@ describe('fuzzing every documented route and the ingest DTO', () => {
   let prototypeKeys: string[];
   const rng = new Rng(fuzzSeed());
   const tally = new Map<string, Map<number, number>>();
-
-  const resolve = (schema: Schema | undefined): Schema => {
-    let current = schema ?? {};
-    for (let i = 0; i < 5; i++) {
-      if (current.$ref) {
-        current = doc.components.schemas[current.$ref.split('/').pop() ?? ''] ?? {};
-      } else if (current.allOf?.length === 1 && !current.properties) {
-        current = current.allOf[0]!;
-      } else {
-        break;
-      }
-    }
-    return current;
-  };
 
   function record(suite: string, status: number): void {
     const counts = tally.get(suite) ?? new Map<number, number>();
@@ -182,149 +104,6 @@ describe('fuzzing every documented route and the ingest DTO', () => {
       );
     }
     return tables;
-  }
-
-  function urlOf(op: Operation, params: Record<string, string>, query: string[]): string {
-    const path = op.template.replace(/\{(\w+)\}/g, (_m, name: string) => params[name] ?? 'x');
-    return query.length > 0 ? `${path}?${query.join('&')}` : path;
-  }
-
-  function hostileBody(op: Operation): { body: Buffer; kind: string; contentType?: string } {
-    const schema = resolve(op.body ?? undefined);
-    const properties = Object.entries(schema.properties ?? {});
-    const kind = rng.pick([
-      'schema',
-      'schema',
-      'schema',
-      'schema',
-      'non-object',
-      'deep-nesting',
-      'pollution',
-      'invalid-utf8',
-      'huge',
-      'bad-json',
-      'content-type',
-    ]);
-    const base: Record<string, unknown> = {};
-    for (const [name] of properties) {
-      if (rng.chance(0.5)) {
-        base[name] = hostileValue(rng);
-      }
-    }
-    // One documented field (a required one when there are any) of a type it can never have.
-    const required = schema.required ?? [];
-    const names = required.length > 0 ? required : properties.map(([name]) => name);
-    const victim = names.length > 0 ? rng.pick(names) : 'x';
-    base[victim] = wrongTypeFor(rng, resolve(schema.properties?.[victim]).type);
-    switch (kind) {
-      case 'non-object':
-        return {
-          kind,
-          body: Buffer.from(rng.pick(['[]', '"text"', '42', 'null', 'true', '[{}]', '""'])),
-        };
-      case 'deep-nesting':
-        base[rng.pick(names.length > 0 ? names : ['x'])] = deepNesting(rng);
-        return { kind, body: toJsonBytes(base) };
-      case 'pollution': {
-        const fragment = rng.pick(POLLUTION_FRAGMENTS).text;
-        const text = toJsonBytes(base).toString('utf8');
-        const merged = rng.chance(0.5)
-          ? `${fragment.slice(0, -1)},${text.slice(1)}`
-          : `{"${victim}":${fragment}}`;
-        return { kind, body: Buffer.from(merged) };
-      }
-      case 'invalid-utf8': {
-        const stringField = properties.find(([, s]) => resolve(s).type === 'string')?.[0];
-        base[stringField ?? 'x'] = `${INVALID_UTF8_VALUE}${rng.pick(HOSTILE_STRINGS)}`;
-        if (stringField === victim) {
-          base.__fuzz = INVALID_UTF8_VALUE;
-        }
-        return { kind, body: toJsonBytes(base) };
-      }
-      case 'huge':
-        base[rng.pick(names.length > 0 ? names : ['x'])] = hugeString(rng, 900_000);
-        return { kind, body: toJsonBytes(base) };
-      case 'bad-json':
-        return {
-          kind,
-          body: Buffer.from(
-            rng.pick(['{', '{"a":', "{'a':1}", '{"a":1,}', '{a:1}', '\u0000', '{"a":1}{"b":2}']),
-          ),
-        };
-      case 'content-type':
-        return {
-          kind,
-          body: toJsonBytes(base),
-          contentType: rng.pick([
-            'text/plain',
-            'application/xml',
-            'application/x-www-form-urlencoded',
-            'multipart/form-data; boundary=x',
-            'application/json; charset=utf-16',
-            'application/octet-stream',
-            'application/jsonx',
-            '',
-          ]),
-        };
-      default:
-        return { kind, body: toJsonBytes(base) };
-    }
-  }
-
-  /** A case for an operation: at least one documented input malformed, when it has any. */
-  function caseFor(op: Operation): FuzzCase {
-    const params = { ...validParams(op) };
-    const query: string[] = [];
-    const documented = op.pathParams.length + op.queryParams.length + (op.body ? 1 : 0);
-    const kinds: string[] = [];
-    const targets = [
-      ...op.pathParams.map((p) => ({ where: 'path' as const, param: p })),
-      ...op.queryParams.map((p) => ({ where: 'query' as const, param: p })),
-      ...(op.body ? [{ where: 'body' as const, param: null }] : []),
-    ];
-    const chosen = targets.filter(() => rng.chance(0.3));
-    if (chosen.length === 0 && targets.length > 0) {
-      chosen.push(rng.pick(targets));
-    }
-    for (const { where, param } of chosen) {
-      if (where === 'path' && param) {
-        params[param.name] = hostileSegment(rng);
-        kinds.push(`path:${param.name}`);
-      } else if (where === 'query' && param) {
-        for (const value of hostileQueryValue(rng, param.schema ?? {})) {
-          query.push(`${param.name}=${value}`);
-        }
-        kinds.push(`query:${param.name}`);
-      }
-    }
-    if (rng.chance(0.3)) {
-      query.push(rng.pick(POLLUTION_QUERY));
-      kinds.push('query:pollution');
-    }
-    if (documented === 0) {
-      query.push(rng.pick(POLLUTION_QUERY), `${rng.pick(['a', 'q', 'x'])}=${hostileSegment(rng)}`);
-      kinds.push('query:junk');
-    }
-    const fuzz: FuzzCase = {
-      kind: kinds.join('+'),
-      url: urlOf(op, params, query),
-      expect: documented > 0 ? '4xx' : 'not-5xx',
-    };
-    const bodyChosen = chosen.some((c) => c.where === 'body');
-    if (op.body && (bodyChosen || rng.chance(0.5))) {
-      const { body, kind, contentType } = hostileBody(op);
-      fuzz.body = body;
-      fuzz.contentType = contentType ?? 'application/json';
-      fuzz.kind += `${fuzz.kind ? '+' : ''}body:${kind}`;
-      if (!bodyChosen && chosen.length === 0) {
-        fuzz.expect = '4xx';
-      }
-    } else if (op.body) {
-      // A valid-looking but incomplete body: the malformed param or query must still refuse it.
-      fuzz.body = Buffer.from('{}');
-      fuzz.contentType = 'application/json';
-    }
-    return fuzz;
   }
 
   function wrong(fuzz: FuzzCase, status: number): boolean {
@@ -404,7 +183,7 @@ describe('fuzzing every documented route and the ingest DTO', () => {
     for (const op of operations) {
       const token = key(op) === INGEST ? AGENT_TOKEN : adminToken;
       for (let i = 0; i < CASES_PER_OPERATION; i++) {
-        const fuzz = caseFor(op);
+        const fuzz = operationCase(rng, doc, op, validParams(op));
         const { status, text } = await send(op.method, fuzz, token);
         record('routes', status);
         if (wrong(fuzz, status)) {
@@ -423,7 +202,7 @@ describe('fuzzing every documented route and the ingest DTO', () => {
       const filler = `{"x":"${'A'.repeat(limit)}"}`;
       const fuzz: FuzzCase = {
         kind: 'oversized',
-        url: urlOf(op, validParams(op), []),
+        url: operationUrl(op, validParams(op)),
         body: Buffer.from(filler),
         contentType: 'application/json',
         expect: '4xx',
@@ -443,60 +222,9 @@ describe('fuzzing every documented route and the ingest DTO', () => {
   });
 
   it('refuses an ingest report with one malformed field anywhere in it, storing nothing', async () => {
-    const leaves = (value: unknown, path: (string | number)[] = []): (string | number)[][] => {
-      if (value !== null && typeof value === 'object') {
-        const entries = Array.isArray(value)
-          ? value.map((v, i) => [i, v] as const)
-          : Object.entries(value as Record<string, unknown>);
-        return [path, ...entries.flatMap(([k, v]) => leaves(v, [...path, k]))];
-      }
-      return [path];
-    };
-    const setAt = (root: Record<string, unknown>, path: (string | number)[], value: unknown) => {
-      let node: unknown = root;
-      for (const step of path.slice(0, -1)) {
-        node = (node as Record<string | number, unknown> | null)?.[step];
-      }
-      // An earlier replacement may have turned an ancestor into a scalar: nothing to set then.
-      if (node !== null && typeof node === 'object') {
-        (node as Record<string | number, unknown>)[path[path.length - 1]] = value;
-      }
-    };
-    const typeOf = (value: unknown): string =>
-      Array.isArray(value)
-        ? 'array'
-        : value === null
-          ? 'null'
-          : Number.isInteger(value)
-            ? 'integer'
-            : typeof value;
     const failures: string[] = [];
     for (let i = 0; i < INGEST_CASES; i++) {
-      const report = agentReport({ hostId: `fuzz-${i}` }, rng.int(1, 3)) as unknown as Record<
-        string,
-        unknown
-      >;
-      const candidates = leaves(report).filter(
-        (path) =>
-          path.length > 0 &&
-          typeOf(path.reduce<unknown>((n, k) => (n as never)[k], report)) !== 'null',
-      );
-      const path = rng.pick(candidates);
-      const current = path.reduce<unknown>((n, k) => (n as never)[k], report);
-      setAt(report, path, wrongTypeFor(rng, typeOf(current)));
-      // Other fields may carry anything hostile on top; the one above already makes it invalid.
-      for (let extra = rng.int(0, 3); extra > 0; extra--) {
-        const other = rng.pick(candidates);
-        if (
-          !path.join('.').startsWith(other.join('.')) &&
-          !other.join('.').startsWith(path.join('.'))
-        ) {
-          setAt(report, other, hostileValue(rng));
-        }
-      }
-      if (rng.chance(0.2)) {
-        report[rng.pick(['__proto__x', 'constructor', 'extra', 'prototype'])] = hostileValue(rng);
-      }
+      const { report, path } = malformedIngestReport(rng, `fuzz-${i}`);
       const fuzz: FuzzCase = {
         kind: `ingest:${path.join('.')}`,
         url: '/api/agents/docker/report',
@@ -546,45 +274,14 @@ describe('fuzzing every documented route and the ingest DTO', () => {
   it('closes the exec WebSockets with a 44xx for malformed first frames, starting nothing', async () => {
     await testApp.app.listen(0, '127.0.0.1');
     const { port } = testApp.app.getHttpServer().address() as AddressInfo;
-    const frame = (hostId: string): Buffer => {
-      const start: Record<string, unknown> = {
-        type: 'start',
-        token: adminToken,
-        hostId,
-        container: ABSENT_CONTAINER,
-        cols: 80,
-        rows: 24,
-      };
-      const field = rng.pick(['type', 'token', 'hostId', 'container', 'cols', 'rows', 'shell']);
-      const kind = rng.int(0, 6);
-      if (kind === 0) {
-        return Buffer.from(rng.pick(['', '{', 'null', '[]', '"start"', '42', '{"type":"start"']));
-      }
-      if (kind === 1) {
-        return Buffer.from(rng.pick(POLLUTION_FRAGMENTS).text);
-      }
-      if (kind === 2) {
-        start[field] = deepNesting(rng);
-      } else if (kind === 3) {
-        start[field] = INVALID_UTF8_VALUE;
-      } else if (kind === 4) {
-        start.container = decodeURIComponent(
-          rng.pick(['x%3Btouch%20%2Ftmp%2Fp', '..%2F..', '%24(id)', '-rm', 'a%00b', '%2Fbin']),
-        );
-      } else if (kind === 5) {
-        start.type = rng.pick(['input', 'resize', 'exec', 'START', '__proto__']);
-      } else {
-        start[field] =
-          field === 'cols' || field === 'rows'
-            ? wrongTypeFor(rng, 'integer')
-            : wrongTypeFor(rng, 'string');
-      }
-      return toJsonBytes(start);
-    };
     const failures: string[] = [];
     for (const [path, hostId] of Object.entries(execHosts)) {
       for (let i = 0; i < EXEC_FRAMES_PER_ENDPOINT; i++) {
-        const payload = frame(hostId);
+        const payload = malformedExecFrame(rng, {
+          token: adminToken,
+          hostId,
+          container: ABSENT_CONTAINER,
+        });
         const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`);
         const replies: string[] = [];
         socket.on('message', (data: Buffer) => replies.push(data.toString('utf8')));

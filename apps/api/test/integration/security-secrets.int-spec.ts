@@ -9,7 +9,6 @@
  * Also: helmet's headers on every route and a closed CORS preflight. Login throttling is
  * covered by auth.int-spec.ts, headers and CORS on a plain GET by platform.int-spec.ts.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,78 +17,23 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { loadInfra, testDatabaseKind } from '../harness/infra';
-import { agentContainer, agentReport } from '../support/agent-report-fixture';
-import {
-  createTarget,
-  pinTarget,
-  removeContainers,
-  runBusybox,
-  targetBody,
-  type TargetBody,
-} from '../support/docker-ssh';
-import { addHost } from '../support/docker-tcp';
+import { removeContainers, targetBody } from '../support/docker-ssh';
 import { startTlsEngine, TlsEngine } from '../support/docker-tls';
-import { ADMIN, Http, MEMBER, type Reply, seedUsers } from '../support/http';
+import { ADMIN, seedUsers } from '../support/http';
+import { operationsOf, operationUrl, type OpenApiDocument } from '../support/openapi-operations';
+import { captureOutput, RecordingHttp } from '../support/output-capture';
+import {
+  addInfraSecrets,
+  addSecretSources,
+  reportWithEnvSecret,
+  SECRET_CONTAINER as CONTAINER,
+  seededSecrets,
+  startSecretContainer,
+} from '../support/secret-seeds';
 import { createPostgresDatabase, type TestDatabase } from '../support/test-app';
 
-const canary = (name: string): string => `${name}-canary-${randomBytes(12).toString('hex')}`;
-const CONTAINER = 'sec-env';
-
-interface OpenApiDocument {
-  paths: Record<string, Record<string, unknown>>;
-}
-
-/** The lines of a PEM or OpenSSH key between its armour lines: each one is secret. */
-function keyLines(pem: string): string[] {
-  return pem
-    .split('\n')
-    .filter((line) => line.length >= 40 && !line.startsWith('-----'))
-    .map((line) => line.trim());
-}
-
-/** Http that keeps every reply it saw (status line, headers, body). */
-class RecordingHttp extends Http {
-  constructor(
-    private readonly target: NestFastifyApplication,
-    private readonly seen: string[],
-    token?: string,
-  ) {
-    super(target, token);
-  }
-
-  override as(token: string | undefined): RecordingHttp {
-    return new RecordingHttp(this.target, this.seen, token);
-  }
-
-  override async send<T>(
-    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
-    url: string,
-    payload?: unknown,
-  ): Promise<Reply<T>> {
-    const reply = await super.send<T>(method, url, payload);
-    this.seen.push(
-      `${method} ${url} → ${reply.status} ${JSON.stringify(reply.headers)}\n${reply.text}`,
-    );
-    return reply;
-  }
-}
-
 describe('secrets never leave where they belong', () => {
-  const secrets: Record<string, string> = {
-    jwtSecret: canary('jwt-secret'),
-    secretKey: randomBytes(32).toString('base64'),
-    agentToken: canary('agent-token'),
-    wrongAgentToken: canary('wrong-agent-token'),
-    wrongLoginPassword: canary('wrong-login'),
-    newMemberPassword: canary('new-member-password'),
-    wrongTargetPassword: canary('wrong-ssh-password'),
-    agentEnvSecret: canary('agent-env'),
-    containerEnvToken: canary('container-token'),
-    containerEnvKey: canary('container-key'),
-    notAKey: canary('not-a-private-key'),
-    adminPassword: ADMIN.password,
-    memberPassword: MEMBER.password,
-  };
+  const secrets = seededSecrets();
   const responses: string[] = [];
   const logs: string[] = [];
   let engine: TlsEngine;
@@ -100,62 +44,15 @@ describe('secrets never leave where they belong', () => {
   let admin: RecordingHttp;
   let member: RecordingHttp;
   let restoreOutput: () => void;
-  const targets: Record<string, TargetBody> = {};
   const figures = { getCalls: 0, getRoutes: 0 };
 
-  /** Captures what the server writes (Nest's console logger) and what it sends to console. */
-  function captureOutput(): () => void {
-    const writes = [process.stdout, process.stderr].map((stream) => {
-      const original = stream.write.bind(stream);
-      stream.write = (chunk: string | Uint8Array, ...rest: never[]) => {
-        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-        logs.push(text);
-        // The server's own lines are kept for the checks, not echoed into the test output.
-        return text.includes('[Nest]') ? true : original(chunk, ...rest);
-      };
-      return () => {
-        stream.write = original;
-      };
-    });
-    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
-      jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-        logs.push(args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' '));
-      }),
-    );
-    return () => {
-      writes.forEach((restore) => restore());
-      spies.forEach((spy) => spy.mockRestore());
-    };
-  }
-
   beforeAll(async () => {
-    const { ssh } = loadInfra();
     engine = await startTlsEngine();
-    Object.assign(secrets, {
-      sshPassword: ssh.password,
-      sshPassphrase: ssh.passphrase,
-      tlsKey: keyLines(engine.tls.key).join(''),
-    });
-    keyLines(readFileSync(ssh.clientKey, 'utf8')).forEach((line, i) => {
-      secrets[`sshKeyLine${i}`] = line;
-    });
-    keyLines(readFileSync(ssh.encryptedClientKey, 'utf8')).forEach((line, i) => {
-      secrets[`encryptedSshKeyLine${i}`] = line;
-    });
-    await removeContainers([CONTAINER]);
-    await runBusybox(
-      CONTAINER,
-      ['sleep', '3600'],
-      [
-        '-e',
-        `API_TOKEN=${secrets.containerEnvToken}`,
-        '-e',
-        `SECRET_KEY=${secrets.containerEnvKey}`,
-      ],
-    );
+    addInfraSecrets(secrets, engine);
+    await startSecretContainer(secrets);
 
     // The real app with its production logger, on a private database of this project's kind.
-    restoreOutput = captureOutput();
+    restoreOutput = captureOutput(logs);
     dataDir = mkdtempSync(join(tmpdir(), 'archnest-secrets-'));
     database = testDatabaseKind() === 'postgres' ? await createPostgresDatabase() : null;
     config = loadConfig({
@@ -197,29 +94,7 @@ describe('secrets never leave where they belong', () => {
     const agent = anonymous.as(secrets.agentToken);
 
     // Credentials of every kind, each used for real.
-    const host = await addHost(admin, { name: 'sec-tls', url: engine.url, tls: engine.tls });
-    targets.key = await createTarget(admin, targetBody('sec-key'));
-    targets.password = await createTarget(
-      admin,
-      targetBody('sec-password', 'target', { privateKey: undefined, password: ssh.password }),
-    );
-    targets.passphrase = await createTarget(
-      admin,
-      targetBody('sec-passphrase', 'target', {
-        privateKey: readFileSync(ssh.encryptedClientKey, 'utf8'),
-        passphrase: ssh.passphrase,
-      }),
-    );
-    targets.wrong = await createTarget(
-      admin,
-      targetBody('sec-wrong', 'target', {
-        privateKey: undefined,
-        password: secrets.wrongTargetPassword,
-      }),
-    );
-    for (const target of Object.values(targets)) {
-      await pinTarget(admin, target.id);
-    }
+    const { host, targets } = await addSecretSources(admin, engine, secrets);
     for (const target of [targets.key, targets.password, targets.passphrase]) {
       expect((await admin.post(`/api/docker-ssh/targets/${target.id}/test`)).status).toBe(200);
     }
@@ -228,15 +103,7 @@ describe('secrets never leave where they belong', () => {
     expect((await admin.post(`/api/docker/hosts/${host.id}/test`)).status).toBe(200);
 
     // Agent reports: one accepted with an env secret, one refused for a wrong token.
-    const report = agentReport({ hostId: 'sec-agent' }, 0);
-    const reported = agentContainer({
-      name: 'db',
-      env: [
-        { key: 'DB_PASSWORD', value: secrets.agentEnvSecret },
-        { key: 'LANG', value: 'C.UTF-8' },
-      ],
-    });
-    report.containers = [reported];
+    const { report, reported } = reportWithEnvSecret(secrets.agentEnvSecret);
     expect((await agent.post('/api/agents/docker/report', report)).status).toBe(200);
     expect(
       (await anonymous.as(secrets.wrongAgentToken).post('/api/agents/docker/report', report))
@@ -304,37 +171,32 @@ describe('secrets never leave where they belong', () => {
 
     // Every documented GET route, with real ids, as admin and as member.
     const doc = (await admin.get<OpenApiDocument>('/api/docs-json')).body;
-    const gets = Object.entries(doc.paths)
-      .filter(([, methods]) => 'get' in methods)
-      .map(([path]) => path);
+    const gets = operationsOf(doc).filter((op) => op.method === 'GET');
     const sources = [
       { source: 'docker-tcp', hostId: host.id, ref: CONTAINER },
       { source: 'docker-ssh', hostId: targets.password.id, ref: CONTAINER },
       { source: 'agent', hostId: 'sec-agent', ref: reported.id },
     ];
-    for (const path of gets) {
+    for (const op of gets) {
       for (const params of sources) {
-        const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => {
-          const values: Record<string, string> = {
-            id: memberId,
-            targetId: targets.passphrase.id,
-            hostId: path.startsWith('/api/docker/hosts')
-              ? host.id
-              : path.startsWith('/api/agents/')
-                ? 'sec-agent'
-                : params.hostId,
-            source: params.source,
-            ref: params.ref,
-            containerId: reported.id,
-          };
-          return values[name] ?? 'x';
+        const url = operationUrl(op, {
+          id: memberId,
+          targetId: targets.passphrase.id,
+          hostId: op.template.startsWith('/api/docker/hosts')
+            ? host.id
+            : op.template.startsWith('/api/agents/')
+              ? 'sec-agent'
+              : params.hostId,
+          source: params.source,
+          ref: params.ref,
+          containerId: reported.id,
         });
         for (const client of [admin, member]) {
           const reply = await client.get(url.includes('/audit') ? `${url}?pageSize=200` : url);
           figures.getCalls += 1;
           expect([url, reply.status < 500]).toEqual([url, true]);
         }
-        if (!path.includes('{source}')) {
+        if (!op.template.includes('{source}')) {
           break;
         }
       }

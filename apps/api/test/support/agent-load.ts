@@ -1,23 +1,15 @@
 /**
- * Load for the reliability suites, over real HTTP against the built API process: simulated
- * agents (one host id each, paced under the per-host ingest limit) and members reading lists.
- * Every request is tallied; what each agent last got a 2xx for is kept, so a test can check
- * afterwards that the server still has exactly that report for every host.
+ * Load for the reliability suites, over real HTTP against the built API process: the client
+ * (`call`, with every request tallied), users, the reports simulated agents send, and the API
+ * under test. The agents are in ./agent-fleet, the reading members in ./load-readers, and the
+ * check that no acknowledged report was lost or torn, with the figures, in ./load-check.
  */
-import {
-  maskEnv,
-  type AgentContainer,
-  type AgentHost,
-  type AgentReport,
-} from '@archnest/contracts';
+import { maskEnv, type AgentContainer, type AgentReport } from '@archnest/contracts';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
-import { AGENT_REPORTS_PER_MINUTE } from '../../src/container-sources/agents/agents.controller';
+import { join } from 'node:path';
 import { testDatabaseKind } from '../harness/infra';
-import { sleep, waitFor } from '../harness/proc';
 import { agentContainer } from './agent-report-fixture';
 import { startApiProcess, type ApiProcess } from './api-process';
 import { ADMIN, MEMBER } from './http';
@@ -138,13 +130,6 @@ export function expectedContainers(report: AgentReport): AgentContainer[] {
   return report.containers.map((c) => ({ ...c, stats: c.stats ?? null, env: maskEnv(c.env) }));
 }
 
-export interface SimulatedAgent {
-  hostId: string;
-  seq: number;
-  /** The last report the server answered 2xx for. */
-  acked: AgentReport | null;
-}
-
 /** Counts outcomes; keeps every one, so a test can look at them around an event. */
 export class Tally {
   readonly outcomes: Outcome[] = [];
@@ -184,182 +169,6 @@ export class Tally {
     }
     return counts;
   }
-}
-
-/**
- * `count` agents posting in a loop, each paced to one report per `intervalMs` (by default just
- * under the per-host limit of AGENT_REPORTS_PER_MINUTE), so a 429 would mean the limiter is wrong.
- */
-export class AgentFleet {
-  readonly agents: SimulatedAgent[];
-  readonly tally = new Tally();
-  private running: Promise<void>[] = [];
-  private stopping = false;
-
-  constructor(
-    private readonly baseUrl: string,
-    count: number,
-    prefix: string,
-    private readonly intervalMs = Math.ceil((60_000 / AGENT_REPORTS_PER_MINUTE) * 1.2),
-  ) {
-    this.agents = Array.from({ length: count }, (_, i) => ({
-      hostId: `${prefix}-${i}`,
-      seq: 0,
-      acked: null,
-    }));
-  }
-
-  start(): void {
-    this.running = this.agents.map((agent) => this.loop(agent));
-  }
-
-  async stop(): Promise<void> {
-    this.stopping = true;
-    await Promise.all(this.running);
-  }
-
-  /** Resolves once every agent has had at least one report accepted. */
-  everyAgentAcked(timeoutMs = 30_000): Promise<void> {
-    return waitFor(
-      'every agent to have a report accepted',
-      () => this.agents.every((a) => a.acked !== null),
-      timeoutMs,
-    );
-  }
-
-  private async loop(agent: SimulatedAgent): Promise<void> {
-    await sleep(Math.random() * this.intervalMs);
-    while (!this.stopping) {
-      const started = Date.now();
-      await this.post(agent);
-      await sleep(Math.max(0, this.intervalMs - (Date.now() - started)));
-    }
-  }
-
-  async post(agent: SimulatedAgent): Promise<Reply<unknown> | null> {
-    agent.seq += 1;
-    const report = loadReport(agent.hostId, agent.seq);
-    const reply = await this.tally.track(REPORT_PATH, () =>
-      call<{ hostId?: string }>(this.baseUrl, 'POST', REPORT_PATH, {
-        token: LOAD_AGENT_TOKEN,
-        body: report,
-      }),
-    );
-    if (reply && reply.status >= 200 && reply.status < 300 && reply.body.hostId === agent.hostId) {
-      agent.acked = report;
-    }
-    return reply;
-  }
-}
-
-/** Members reading the lists the console shows, `count` loops, as fast as answers come. */
-export class Readers {
-  readonly tally = new Tally();
-  private running: Promise<void>[] = [];
-  private stopping = false;
-
-  constructor(
-    private readonly baseUrl: string,
-    private readonly token: string,
-    private readonly count: number,
-    private readonly fleet: AgentFleet,
-  ) {}
-
-  start(): void {
-    this.running = Array.from({ length: this.count }, (_, i) => this.loop(i));
-  }
-
-  async stop(): Promise<void> {
-    this.stopping = true;
-    await Promise.all(this.running);
-  }
-
-  private async loop(index: number): Promise<void> {
-    let turn = index;
-    while (!this.stopping) {
-      turn += 1;
-      const reported = this.fleet.agents.filter((a) => a.acked !== null);
-      const host = reported[turn % Math.max(1, reported.length)];
-      const path =
-        turn % 3 === 0
-          ? '/api/containers/hosts'
-          : turn % 3 === 1 || !host
-            ? '/api/agents/docker/hosts'
-            : `/api/agents/docker/hosts/${host.hostId}/containers`;
-      const reply = await this.tally.track(path, () =>
-        call(this.baseUrl, 'GET', path, { token: this.token }),
-      );
-      if (!reply) {
-        await sleep(100); // the server is gone; do not spin
-      }
-    }
-  }
-}
-
-export interface LatestCheck {
-  hosts: number;
-  /** Hosts whose last acknowledged report is missing or older on the server. */
-  lost: string[];
-  /** Hosts whose stored report differs from what was acknowledged (torn or mixed). */
-  torn: string[];
-}
-
-/**
- * Compares, for every agent, the last report the server acknowledged with what the read
- * endpoints answer now: the host row (reportedAt, hostname, count) and every container.
- */
-export async function checkLatest(
-  baseUrl: string,
-  token: string,
-  agents: readonly SimulatedAgent[],
-): Promise<LatestCheck> {
-  const list = await call<AgentHost[]>(baseUrl, 'GET', '/api/agents/docker/hosts', { token });
-  if (list.status !== 200) {
-    throw new Error(`host list answered ${list.status}`);
-  }
-  const rows = new Map(list.body.map((row) => [row.hostId, row]));
-  const result: LatestCheck = { hosts: 0, lost: [], torn: [] };
-  const acked = agents.filter((a): a is SimulatedAgent & { acked: AgentReport } => !!a.acked);
-  for (let i = 0; i < acked.length; i += 20) {
-    await Promise.all(
-      acked.slice(i, i + 20).map(async ({ hostId, acked: report }) => {
-        result.hosts += 1;
-        const row = rows.get(hostId);
-        if (!row || row.reportedAt !== report.reportedAt) {
-          result.lost.push(`${hostId}: acked ${report.reportedAt}, stored ${row?.reportedAt}`);
-          return;
-        }
-        const containers = await call<AgentContainer[]>(
-          baseUrl,
-          'GET',
-          `/api/agents/docker/hosts/${hostId}/containers`,
-          { token },
-        );
-        const same =
-          row.hostname === report.hostname &&
-          row.containerCount === report.containers.length &&
-          containers.status === 200 &&
-          isDeepStrictEqual(containers.body, expectedContainers(report));
-        if (!same) {
-          result.torn.push(hostId);
-        }
-      }),
-    );
-  }
-  return result;
-}
-
-/** Adds figures under `<suite>.<sqlite|postgres>` in .test-output/reliability-figures.json. */
-export function recordFigures(suite: string, figures: Record<string, unknown>): void {
-  const dir = resolve(__dirname, '../../../../.test-output');
-  const file = join(dir, 'reliability-figures.json');
-  mkdirSync(dir, { recursive: true });
-  const all = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)
-    : {};
-  all[`${suite}.${testDatabaseKind()}`] = { ...figures, recordedAt: new Date().toISOString() };
-  writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
-  console.log(`${suite} (${testDatabaseKind()}): ${JSON.stringify(figures)}`);
 }
 
 export interface ApiUnderTest {
