@@ -24,6 +24,7 @@ describe('parseEnvironment', () => {
     ['ARCHNEST_CORS_ORIGINS', 'ftp://x'],
     ['ARCHNEST_DOCKER_STATS_INTERVAL_MS', '500'],
     ['ARCHNEST_DOCKER_STATS_INTERVAL_MS', '5s'],
+    ['ARCHNEST_DOCKER_STATS_INTERVAL_MS', '60000'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => parseEnvironment({ [name]: value })).toThrow(name);
   });

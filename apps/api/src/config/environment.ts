@@ -19,7 +19,7 @@ const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   value === '' ? undefined : value;
 
 const DOCKER_STATS_INTERVAL_RULE =
-  'ARCHNEST_DOCKER_STATS_INTERVAL_MS must be 0 (off) or milliseconds from 1000 to 3600000';
+  'ARCHNEST_DOCKER_STATS_INTERVAL_MS must be 0 (off) or milliseconds from 1000 to 20000';
 
 /** Every environment variable ArchNest reads, with its rules (SPEC §5.1). */
 export class EnvironmentVariables {
@@ -82,7 +82,7 @@ export class EnvironmentVariables {
   @ValidateIf((vars: EnvironmentVariables) => vars.ARCHNEST_DOCKER_STATS_INTERVAL_MS !== 0)
   @IsInt({ message: DOCKER_STATS_INTERVAL_RULE })
   @Min(1000, { message: DOCKER_STATS_INTERVAL_RULE })
-  @Max(3_600_000, { message: DOCKER_STATS_INTERVAL_RULE })
+  @Max(20_000, { message: DOCKER_STATS_INTERVAL_RULE })
   ARCHNEST_DOCKER_STATS_INTERVAL_MS?: number;
 
   @IsOptional()

@@ -75,7 +75,8 @@ describe('docker-tcp containers', () => {
   });
 
   beforeEach(async () => {
-    testApp = await startTestApp();
+    // Stats sampled on the spot; the background collector has its own file.
+    testApp = await startTestApp({ ARCHNEST_DOCKER_STATS_INTERVAL_MS: '0' });
     http = new Http(testApp.app);
     const tokens = await seedUsers(http);
     admin = http.as(tokens.admin);

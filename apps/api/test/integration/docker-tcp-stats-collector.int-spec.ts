@@ -8,7 +8,8 @@ import type { ContainerStats } from '@archnest/contracts';
 import { DockerStatsCollector } from '../../src/container-sources/docker-tcp/stats-collector';
 import { runDocker } from '../harness/docker-engine';
 import { loadInfra } from '../harness/infra';
-import { waitFor } from '../harness/proc';
+import { CPU_WINDOW_MIN_MS } from '../../src/container-sources/docker-tcp/previous-samples';
+import { sleep, waitFor } from '../harness/proc';
 import { addHost, removeContainers, runContainer } from '../support/docker-tcp';
 import { RecordingEngineProxy } from '../support/engine-proxy';
 import { Http, seedUsers } from '../support/http';
@@ -16,8 +17,11 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 const BUSY = 'col-busy';
 const IDLE = 'col-idle';
-/** Rounds only when a host is added or a test asks: no timer round runs during the file. */
-const ONE_HOUR_MS = '3600000';
+/**
+ * The longest interval: besides the round when the host is added and those the tests start,
+ * the next timer round comes 20 s after start, later than the tests that count engine calls.
+ */
+const INTERVAL_MS = '20000';
 
 describe('docker-tcp stats collector', () => {
   let proxy: RecordingEngineProxy;
@@ -47,14 +51,14 @@ describe('docker-tcp stats collector', () => {
     idleId = await runContainer(IDLE, [], ['sleep', '3600']);
     proxy = new RecordingEngineProxy(loadInfra().docker.socketPath);
     const proxyUrl = await proxy.listen();
-    testApp = await startTestApp({ ARCHNEST_DOCKER_STATS_INTERVAL_MS: ONE_HOUR_MS });
+    testApp = await startTestApp({ ARCHNEST_DOCKER_STATS_INTERVAL_MS: INTERVAL_MS });
     const http = new Http(testApp.app);
     admin = http.as((await seedUsers(http)).admin);
     collector = testApp.app.get(DockerStatsCollector);
     hostId = (await addHost(admin, { name: 'collected', url: proxyUrl })).id;
     base = `/api/docker/hosts/${hostId}/containers`;
     await waitFor('the round started by adding the host', () =>
-      [BUSY, IDLE].every((name) => collector.find(hostId, name) !== null),
+      [busyId, idleId].every((id) => collector.find(hostId, id) !== null),
     );
   });
 
@@ -75,6 +79,7 @@ describe('docker-tcp stats collector', () => {
   });
 
   it('takes one sample per running container a round and computes CPU % between rounds', async () => {
+    await sleep(CPU_WINDOW_MIN_MS); // the shortest fair window after the last round
     const seen = await engineRequestsDuring(() => collector.collect());
     for (const id of [busyId, idleId]) {
       expect(seen.filter((line) => line.includes(`/containers/${id}/stats`))).toHaveLength(1);
@@ -95,6 +100,6 @@ describe('docker-tcp stats collector', () => {
 
   it('forgets a host once it is removed', async () => {
     expect((await admin.delete(`/api/docker/hosts/${hostId}`)).status).toBe(204);
-    expect(collector.find(hostId, BUSY)).toBeNull();
+    expect(collector.find(hostId, busyId)).toBeNull();
   });
 });

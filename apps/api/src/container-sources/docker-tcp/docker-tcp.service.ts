@@ -112,20 +112,22 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
   async getStats(hostId: string, ref: string): Promise<ContainerStats> {
     assertContainerRef(ref);
     const host = await this.hosts.require(hostId);
-    const collected =
-      this.collector.find(host.id, ref) ?? (await this.collector.inFlight(host.id, ref));
-    if (collected) {
+    if (this.collector.enabled) {
       const inspect = await this.inspect(host, ref);
-      if (isStillCurrent(collected, inspect)) {
+      const collected =
+        this.collector.find(host.id, inspect.Id) ??
+        (await this.collector.inFlight(host.id, inspect.Id));
+      if (collected && isStillCurrent(collected, inspect)) {
         return collected.stats;
       }
     }
     const memory = this.samples.of(`${host.id}/${ref}`);
-    return this.engines.call(
+    const sample = await this.engines.call(
       host,
       (docker, signal) => sampleStats(docker, ref, signal, memory),
       READ,
     );
+    return sample.stats;
   }
 
   async runAction(

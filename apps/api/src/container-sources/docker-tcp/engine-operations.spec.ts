@@ -48,7 +48,7 @@ describe('sampleStats', () => {
   it('takes two samples when it has none, and keeps the second', async () => {
     const { docker, calls, options } = engine([sample(0, 0), sample(1000, 500e6)]);
     const kept = memory(null);
-    const stats = await sampleStats(docker, 'web', signal, kept);
+    const { stats } = await sampleStats(docker, 'web', signal, kept);
     expect(calls()).toBe(2);
     // One-shot: a single sample each, not the engine's own pair a collector tick apart.
     for (const opts of options) {
@@ -61,21 +61,21 @@ describe('sampleStats', () => {
 
   it('computes against its previous sample with one engine call when it has one', async () => {
     const { docker, calls } = engine([sample(2000, 2e9)]);
-    const stats = await sampleStats(docker, 'web', signal, memory(sample(0, 0).cpu_stats));
+    const { stats } = await sampleStats(docker, 'web', signal, memory(sample(0, 0).cpu_stats));
     expect(calls()).toBe(1);
     expect(stats.cpuPercent).toBe(100);
   });
 
   it("uses the engine's own two samples when it ignored one-shot", async () => {
     const { docker, calls } = engine([sample(1000, 250e6, sample(0, 0).cpu_stats)]);
-    const stats = await sampleStats(docker, 'web', signal, memory(null));
+    const { stats } = await sampleStats(docker, 'web', signal, memory(null));
     expect(calls()).toBe(1);
     expect(stats.cpuPercent).toBe(25);
   });
 
   it('answers nulls for a stopped container after one call', async () => {
     const { docker, calls } = engine([{ read: '0001-01-01T00:00:00Z' }]);
-    expect((await sampleStats(docker, 'web', signal, memory(null))).cpuPercent).toBeNull();
+    expect((await sampleStats(docker, 'web', signal, memory(null))).stats.cpuPercent).toBeNull();
     expect(calls()).toBe(1);
   });
 });

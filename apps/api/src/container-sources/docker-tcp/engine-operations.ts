@@ -8,6 +8,7 @@ import type {
   EngineListItem,
   EngineStats,
 } from '../docker-json/engine-types';
+import { engineTime } from '../docker-json/docker-status';
 import { LogCollector } from './log-collector';
 import {
   cpuPercent,
@@ -32,21 +33,14 @@ export const LOG_MAX_LINE_LENGTH = 16 * 1024;
 /** Whether the action changed anything; Docker answers 304 to start/stop when nothing to do. */
 export type ActionOutcome = 'done' | 'unchanged';
 
+/** Every container, or only the running ones. */
 export async function listContainers(
   docker: Docker,
   signal: AbortSignal,
+  which: 'all' | 'running' = 'all',
 ): Promise<EngineListItem[]> {
-  const items = await docker.listContainers({ all: true, abortSignal: signal });
-  return expectShape(items, (value) => Array.isArray(value) && value.every(isEngineObject));
-}
-
-/** The running containers only, for the stats collector. */
-export async function listRunningContainers(
-  docker: Docker,
-  signal: AbortSignal,
-): Promise<EngineListItem[]> {
-  const filters = { status: ['running'] };
-  const items = await docker.listContainers({ filters, abortSignal: signal });
+  const options = which === 'all' ? { all: true } : { filters: { status: ['running'] } };
+  const items = await docker.listContainers({ ...options, abortSignal: signal });
   return expectShape(items, (value) => Array.isArray(value) && value.every(isEngineObject));
 }
 
@@ -124,6 +118,16 @@ export interface SampleMemory {
   keep(sample: EngineStats): void;
 }
 
+/** A stats snapshot and when the engine read it (its own clock; null for a stopped container). */
+export interface StatsSample {
+  stats: ContainerStats;
+  readAt: Date | null;
+}
+
+function snapshot(sample: EngineStats, cpu: number | null): StatsSample {
+  return { stats: toContainerStats(sample, cpu), readAt: engineTime(sample.read) };
+}
+
 /**
  * A one-shot snapshot with CPU % from two samples: the API's previous sample of the container
  * when it is 0.5-30 s old, else a second sample taken here. An engine that ignores `one-shot`
@@ -134,23 +138,23 @@ export async function sampleStats(
   ref: string,
   signal: AbortSignal,
   memory: SampleMemory,
-): Promise<ContainerStats> {
+): Promise<StatsSample> {
   const first = await oneShotSample(docker, ref, signal);
   if (!isLiveSample(first)) {
-    return EMPTY_STATS;
+    return { stats: EMPTY_STATS, readAt: null };
   }
   if (hasPreviousSample(first)) {
-    return toContainerStats(first, cpuPercent(first.precpu_stats ?? {}, first.cpu_stats ?? {}));
+    return snapshot(first, cpuPercent(first.precpu_stats ?? {}, first.cpu_stats ?? {}));
   }
   const previous = memory.before(first);
   if (previous) {
     memory.keep(first);
-    return toContainerStats(first, cpuPercent(previous, first.cpu_stats ?? {}));
+    return snapshot(first, cpuPercent(previous, first.cpu_stats ?? {}));
   }
   await pause(STATS_SAMPLE_GAP_MS);
   const second = await oneShotSample(docker, ref, signal);
   memory.keep(second);
-  return toContainerStats(second, cpuPercent(first.cpu_stats ?? {}, second.cpu_stats ?? {}));
+  return snapshot(second, cpuPercent(first.cpu_stats ?? {}, second.cpu_stats ?? {}));
 }
 
 function isNotModified(error: unknown): boolean {

@@ -1,117 +1,163 @@
-import type { ContainerStats } from '@archnest/contracts';
-import type { EngineInspect } from '../docker-json/engine-types';
+import type Docker from 'dockerode';
+import type { EngineInspect, EngineStats } from '../docker-json/engine-types';
 import type { DockerHostEntity } from './docker-host.entity';
 import type { DockerHostsRepository } from './docker-hosts.repository';
-import type { DockerEngineClients } from './engine-client';
-import { listRunningContainers } from './engine-operations';
-import {
-  DockerStatsCollector,
-  isStillCurrent,
-  refersTo,
-  type CollectedStats,
-} from './stats-collector';
+import type { DockerEngineClients, EngineWork } from './engine-client';
+import { DockerStatsCollector, isStillCurrent, type CollectedStats } from './stats-collector';
 
 const ID = 'a'.repeat(64);
-const STATS = { cpuPercent: 12.5 } as ContainerStats;
-const collected: CollectedStats = { id: ID, names: ['web'], stats: STATS, sampledAt: 10_000 };
-
-function inspect(state: { Status: string; StartedAt: string }, id = ID): EngineInspect {
-  return { Id: id, State: state };
-}
-
-describe('refersTo', () => {
-  it.each([ID, ID.slice(0, 12), 'web'])('matches %s', (ref) => {
-    expect(refersTo(collected, ref)).toBe(true);
-  });
-
-  it.each(['db', 'b'.repeat(12), 'we'])('does not match %s', (ref) => {
-    expect(refersTo(collected, ref)).toBe(false);
-  });
-});
+const READ_AT = '2026-11-27T10:00:10Z';
+/** An engine sample that carries its previous one (precpu), so one call makes a snapshot. */
+const SAMPLE: EngineStats = {
+  id: ID,
+  read: READ_AT,
+  cpu_stats: { cpu_usage: { total_usage: 2e9 }, system_cpu_usage: 20e9, online_cpus: 2 },
+  precpu_stats: { cpu_usage: { total_usage: 1e9 }, system_cpu_usage: 10e9, online_cpus: 2 },
+  memory_stats: { usage: 1000, limit: 5000 },
+};
 
 describe('isStillCurrent', () => {
-  const before = new Date(5_000).toISOString();
+  const collected = { readAt: new Date(READ_AT) } as CollectedStats;
+  const inspect = (Status: string, StartedAt: string) => ({ Id: ID, State: { Status, StartedAt } });
 
-  it('holds for the same container, running since before the sample', () => {
-    expect(isStillCurrent(collected, inspect({ Status: 'running', StartedAt: before }))).toBe(true);
+  it('holds while the container runs since before the sample', () => {
+    const running = inspect('running', '2026-11-27T09:00:00Z') as EngineInspect;
+    expect(isStillCurrent(collected, running)).toBe(true);
   });
 
-  it('fails once it stopped, paused, restarted or is another container', () => {
-    const after = new Date(20_000).toISOString();
-    expect(isStillCurrent(collected, inspect({ Status: 'exited', StartedAt: before }))).toBe(false);
-    expect(isStillCurrent(collected, inspect({ Status: 'paused', StartedAt: before }))).toBe(false);
-    expect(isStillCurrent(collected, inspect({ Status: 'running', StartedAt: after }))).toBe(false);
-    const other = inspect({ Status: 'running', StartedAt: before }, 'b'.repeat(64));
-    expect(isStillCurrent(collected, other)).toBe(false);
+  it('fails once it stopped, paused or started again after the sample', () => {
+    for (const [status, startedAt] of [
+      ['exited', '2026-11-27T09:00:00Z'],
+      ['paused', '2026-11-27T09:00:00Z'],
+      ['running', '2026-11-27T10:00:11Z'],
+    ]) {
+      expect(isStillCurrent(collected, inspect(status, startedAt) as EngineInspect)).toBe(false);
+    }
   });
 });
 
 describe('DockerStatsCollector', () => {
-  const host = { id: 'h1', name: 'lab' } as DockerHostEntity;
+  const host = { id: 'h1', name: 'lab', url: 'tcp://lab:2376' } as DockerHostEntity;
 
-  function collectorWith(call: jest.Mock, intervalMs = 5_000): DockerStatsCollector {
+  /** A fake engine with one running container whose stats answer when `release` is called. */
+  function engine() {
+    let release: (sample: EngineStats | Error) => void = () => undefined;
+    const stats = jest.fn(
+      () =>
+        new Promise<EngineStats>((resolve, reject) => {
+          release = (sample) => (sample instanceof Error ? reject(sample) : resolve(sample));
+        }),
+    );
+    const docker = {
+      listContainers: jest.fn(() => Promise.resolve([{ Id: ID, Names: ['/web'] }])),
+      getContainer: () => ({ stats }),
+    } as unknown as Docker;
+    const engines = {
+      call: <T>(_host: unknown, work: EngineWork<T>) => work(docker, new AbortController().signal),
+    } as unknown as DockerEngineClients;
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    return {
+      engines,
+      docker,
+      stats,
+      release: (sample: EngineStats | Error) => release(sample),
+      settle,
+    };
+  }
+
+  function collectorWith(engines: DockerEngineClients, intervalMs = 5_000) {
     const hosts = { list: () => Promise.resolve([host]) } as unknown as DockerHostsRepository;
-    const engines = { call } as unknown as DockerEngineClients;
     return new DockerStatsCollector(hosts, engines, { dockerStatsIntervalMs: intervalMs });
   }
 
-  /** An engine with one running container `web`, whose samples answer when `release` runs. */
-  function engine(): { call: jest.Mock; release: () => void } {
-    let release = (): void => undefined;
-    const sampled = new Promise<ContainerStats>((resolve) => (release = () => resolve(STATS)));
-    const call = jest.fn((_host: unknown, work: unknown) =>
-      work === listRunningContainers ? Promise.resolve([{ Id: ID, Names: ['/web'] }]) : sampled,
-    );
-    return { call, release: () => release() };
-  }
-
-  it('keeps each running container by id and name after a round', async () => {
-    const { call, release } = engine();
-    const collector = collectorWith(call);
-    release();
-    await collector.collect();
-    expect(collector.find('h1', 'web')).toMatchObject({ id: ID, stats: STATS });
-    expect(collector.find('h1', ID.slice(0, 12))?.stats).toBe(STATS);
+  it('keeps each running container by id after a round, with the engine read time', async () => {
+    const fake = engine();
+    const collector = collectorWith(fake.engines);
+    const round = collector.collect();
+    await fake.settle();
+    fake.release(SAMPLE);
+    await round;
+    expect(collector.find('h1', ID)).toMatchObject({
+      stats: { cpuPercent: 20, memUsage: 1000 },
+      readAt: new Date(READ_AT),
+    });
+    expect(collector.find('h1', 'web')).toBeNull(); // refs are resolved by inspect first
   });
 
   it('skips a host whose previous round still runs', async () => {
-    const { call, release } = engine();
-    const collector = collectorWith(call);
+    const fake = engine();
+    const collector = collectorWith(fake.engines);
     const first = collector.collect();
-    await new Promise((resolve) => setImmediate(resolve));
+    await fake.settle();
     await collector.collect(); // returns at once: the first round holds the host
-    expect(call.mock.calls.filter(([, work]) => work === listRunningContainers)).toHaveLength(1);
-    release();
+    expect(fake.docker.listContainers).toHaveBeenCalledTimes(1);
+    fake.release(SAMPLE);
     await first;
-    expect(collector.find('h1', 'web')).not.toBeNull();
   });
 
-  it('hands a request the sample the running round is taking, instead of a second one', async () => {
-    const { call, release } = engine();
-    const collector = collectorWith(call);
-    const round = collector.collect();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(collector.find('h1', 'web')).toBeNull();
-    const waiting = collector.inFlight('h1', 'web');
-    await expect(collector.inFlight('h1', 'db')).resolves.toBeNull();
-    release();
-    await expect(waiting).resolves.toMatchObject({ id: ID, stats: STATS });
+  it('hands a request the sample the round is taking, or its error', async () => {
+    const fake = engine();
+    const collector = collectorWith(fake.engines);
+    let round = collector.collect();
+    await fake.settle();
+    const waiting = collector.inFlight('h1', ID);
+    await expect(collector.inFlight('h1', 'b'.repeat(64))).resolves.toBeNull();
+    fake.release(SAMPLE);
+    await expect(waiting).resolves.toMatchObject({ readAt: new Date(READ_AT) });
     await round;
-    await expect(collector.inFlight('h1', 'web')).resolves.toBeNull();
-    expect(call).toHaveBeenCalledTimes(2); // the list and one sample
+    expect(fake.stats).toHaveBeenCalledTimes(1);
+
+    round = collector.collect();
+    await fake.settle();
+    const failing = collector.inFlight('h1', ID);
+    fake.release(new Error('engine gone'));
+    await expect(failing).rejects.toThrow('engine gone');
+    await round;
+    expect(collector.find('h1', ID)).toBeNull();
   });
 
-  it('lets a host that stops answering age out, and forgets a removed one', async () => {
-    const { call, release } = engine();
-    const collector = collectorWith(call, 1_000);
-    release();
-    await collector.collect();
-    const now = Date.now();
-    jest.spyOn(Date, 'now').mockReturnValue(now + 7_001); // 2 intervals + 5 s
-    expect(collector.find('h1', 'web')).toBeNull();
+  it('drops figures that get old, and those of a host changed or removed mid-round', async () => {
+    const fake = engine();
+    const collector = collectorWith(fake.engines, 1_000);
+    let round = collector.collect();
+    await fake.settle();
+    fake.release(SAMPLE);
+    await round;
+    jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 7_001); // 2 intervals + 5 s
+    expect(collector.find('h1', ID)).toBeNull();
     jest.restoreAllMocks();
-    expect(collector.find('h1', 'web')).not.toBeNull();
-    collector.forget('h1');
-    expect(collector.find('h1', 'web')).toBeNull();
+
+    round = collector.collect();
+    await fake.settle();
+    collector.forget('h1'); // removed while its sample is in flight
+    fake.release(SAMPLE);
+    await round;
+    expect(collector.find('h1', ID)).toBeNull();
+  });
+
+  it('runs a round at start and every interval, and none once the API shuts down', () => {
+    jest.useFakeTimers();
+    try {
+      const collector = collectorWith(engine().engines, 5_000);
+      const collect = jest.spyOn(collector, 'collect').mockResolvedValue();
+      collector.onApplicationBootstrap();
+      expect(collect).toHaveBeenCalledTimes(1);
+      jest.advanceTimersByTime(10_000);
+      expect(collect).toHaveBeenCalledTimes(3);
+      collector.beforeApplicationShutdown();
+      jest.advanceTimersByTime(10_000);
+      expect(collect).toHaveBeenCalledTimes(3);
+      expect(collector.enabled).toBe(false);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('does nothing when switched off', () => {
+    const fake = engine();
+    const collector = collectorWith(fake.engines, 0);
+    collector.onApplicationBootstrap();
+    collector.watch(host);
+    expect(fake.docker.listContainers).not.toHaveBeenCalled();
   });
 });

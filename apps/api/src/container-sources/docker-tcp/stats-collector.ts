@@ -1,52 +1,42 @@
 import type { ContainerStats } from '@archnest/contracts';
 import {
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { engineTime } from '../docker-json/docker-status';
-import type { EngineInspect, EngineListItem } from '../docker-json/engine-types';
+import type { EngineInspect } from '../docker-json/engine-types';
 import type { DockerHostEntity } from './docker-host.entity';
 import { DockerHostsRepository } from './docker-hosts.repository';
 import { DockerEngineClients } from './engine-client';
-import { listRunningContainers, sampleStats } from './engine-operations';
+import { listContainers, sampleStats } from './engine-operations';
 import { PreviousSamples } from './previous-samples';
 
 /** Samples of one host taken at once; an engine subscribes them all to one collector round. */
 const SAMPLES_IN_FLIGHT = 32;
+/** Beyond this, a round's figures are not served even if no newer round succeeded. */
+const MAX_AGE_SLACK_MS = 5_000;
 
 /** The latest stats the collector took of one running container. */
 export interface CollectedStats {
-  id: string;
-  names: string[];
   stats: ContainerStats;
-  /** When the sample arrived (API clock, ms). */
-  sampledAt: number;
+  /** When the engine read the sample, on the engine's clock (compared with its StartedAt). */
+  readAt: Date;
+  /** When the sample arrived, on the API's clock (for ageing). */
+  receivedAt: number;
 }
 
-/** Whether the container `ref` is the one collected, still running since the sample was taken. */
+/** Whether the inspected container still runs, unrestarted, since the collected sample. */
 export function isStillCurrent(collected: CollectedStats, inspect: EngineInspect): boolean {
-  const startedAt = engineTime(inspect.State?.StartedAt)?.getTime() ?? Infinity;
+  const startedAt = engineTime(inspect.State?.StartedAt);
   return (
-    inspect.Id === collected.id &&
     inspect.State?.Status === 'running' &&
-    startedAt <= collected.sampledAt
+    startedAt !== null &&
+    startedAt.getTime() <= collected.readAt.getTime()
   );
-}
-
-/** A sample the running round is taking. */
-interface PendingSample {
-  id: string;
-  names: string[];
-  result: Promise<CollectedStats | null>;
-}
-
-/** Whether `ref` (a name, a full id or an id prefix) names this container. */
-export function refersTo(collected: Pick<CollectedStats, 'id' | 'names'>, ref: string): boolean {
-  return collected.id.startsWith(ref) || collected.names.includes(ref);
 }
 
 async function forEachLimited<T>(
@@ -63,22 +53,29 @@ async function forEachLimited<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** One host's figures and the samples its running round is taking, by container id. */
+class HostFigures {
+  readonly latest = new Map<string, CollectedStats>();
+  readonly pending = new Map<string, Promise<CollectedStats | null>>();
+}
+
 /**
  * Samples the stats of every running container of every Docker host in the background, every
  * `dockerStatsIntervalMs`, so that a stats request is answered from the last round instead of
  * waiting for the engine's stats collector (two rounds of it for a first CPU %, see
- * docs/docker-tcp.md, "Stats"). CPU % is the average between two rounds. A host whose round
- * is still running is skipped, so a slow engine never piles up calls.
+ * docs/docker-tcp.md, "Stats"). CPU % is the average since the previous round. A host whose
+ * round is still running is skipped, so a slow engine never piles up calls; a host changed or
+ * removed meanwhile gets a new figures object, and the old round stops at its next sample.
  */
 @Injectable()
-export class DockerStatsCollector implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DockerStatsCollector implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DockerStatsCollector.name);
-  private readonly latest = new Map<string, Map<string, CollectedStats>>();
-  private readonly pending = new Map<string, Map<string, PendingSample>>();
+  private readonly figures = new Map<string, HostFigures>();
   private readonly previous = new PreviousSamples();
-  private readonly collecting = new Set<string>();
+  private readonly rounds = new Map<string, Promise<void>>();
   private readonly intervalMs: number;
   private timer?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(
     private readonly hosts: DockerHostsRepository,
@@ -88,53 +85,54 @@ export class DockerStatsCollector implements OnApplicationBootstrap, OnApplicati
     this.intervalMs = config.dockerStatsIntervalMs;
   }
 
+  get enabled(): boolean {
+    return this.intervalMs > 0 && !this.stopped;
+  }
+
   onApplicationBootstrap(): void {
-    if (this.intervalMs > 0) {
+    if (this.enabled) {
       void this.collect();
       this.timer = setInterval(() => void this.collect(), this.intervalMs);
       this.timer.unref();
     }
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * Before the engine clients close: no call starts any more. The calls in flight fail when
+   * the clients close their connections, which ends the rounds.
+   */
+  beforeApplicationShutdown(): void {
+    this.stopped = true;
     clearInterval(this.timer);
   }
 
   /** Starts a round for a host just added or changed, dropping what its old endpoint gave. */
   watch(host: DockerHostEntity): void {
     this.forget(host.id);
-    if (this.intervalMs > 0) {
-      void this.collectHost(host);
+    if (this.enabled) {
+      const running = this.rounds.get(host.id);
+      void (running ? running.then(() => this.collectHost(host)) : this.collectHost(host));
     }
   }
 
   forget(hostId: string): void {
-    this.latest.delete(hostId);
-    this.pending.delete(hostId);
+    this.figures.delete(hostId);
   }
 
-  /** The last round's stats of the running container `ref` names, while they are fresh. */
-  find(hostId: string, ref: string): CollectedStats | null {
-    const maxAgeMs = 2 * this.intervalMs + 5_000;
-    for (const collected of this.latest.get(hostId)?.values() ?? []) {
-      if (refersTo(collected, ref) && Date.now() - collected.sampledAt <= maxAgeMs) {
-        return collected;
-      }
-    }
-    return null;
+  /** The last round's stats of a running container (by full id), while they are fresh. */
+  find(hostId: string, containerId: string): CollectedStats | null {
+    const collected = this.figures.get(hostId)?.latest.get(containerId);
+    const maxAgeMs = 2 * this.intervalMs + MAX_AGE_SLACK_MS;
+    return collected && Date.now() - collected.receivedAt <= maxAgeMs ? collected : null;
   }
 
   /**
-   * The sample the running round is taking of the container `ref` names, if any: a request
-   * waits for it rather than asking the engine for the same samples again.
+   * The sample the running round is taking of a container (by full id), if any: a request
+   * waits for it rather than asking the engine for the same samples again. Rejects with the
+   * engine's error.
    */
-  async inFlight(hostId: string, ref: string): Promise<CollectedStats | null> {
-    for (const pending of this.pending.get(hostId)?.values() ?? []) {
-      if (refersTo(pending, ref)) {
-        return pending.result;
-      }
-    }
-    return null;
+  inFlight(hostId: string, containerId: string): Promise<CollectedStats | null> {
+    return this.figures.get(hostId)?.pending.get(containerId) ?? Promise.resolve(null);
   }
 
   /** One round over every stored host, each on its own. */
@@ -142,73 +140,71 @@ export class DockerStatsCollector implements OnApplicationBootstrap, OnApplicati
     try {
       const hosts = await this.hosts.list();
       const stored = new Set(hosts.map((host) => host.id));
-      [...this.latest.keys()]
-        .filter((id) => !stored.has(id))
-        .forEach((id) => this.latest.delete(id));
+      [...this.figures.keys()].filter((id) => !stored.has(id)).forEach((id) => this.forget(id));
       await Promise.all(hosts.map((host) => this.collectHost(host)));
     } catch (error) {
-      this.logger.warn(
-        `Stats round skipped: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      if (!this.stopped) {
+        this.logger.warn(`Stats round skipped: ${(error as Error).message}`);
+      }
     }
   }
 
-  private async collectHost(host: DockerHostEntity): Promise<void> {
-    if (this.collecting.has(host.id)) {
-      return;
+  private collectHost(host: DockerHostEntity): Promise<void> {
+    if (!this.enabled || this.rounds.has(host.id)) {
+      return Promise.resolve();
     }
-    this.collecting.add(host.id);
+    const round = this.runRound(host).finally(() => this.rounds.delete(host.id));
+    this.rounds.set(host.id, round);
+    return round;
+  }
+
+  private async runRound(host: DockerHostEntity): Promise<void> {
+    const figures = this.figures.get(host.id) ?? new HostFigures();
+    this.figures.set(host.id, figures);
+    // False once the host was changed or removed, or the API stops: the round ends there.
+    const current = (): boolean => this.enabled && this.figures.get(host.id) === figures;
     try {
-      const running = await this.engines.call(host, listRunningContainers, { idempotent: true });
-      const latest = this.latestOf(host.id);
-      await forEachLimited(running, SAMPLES_IN_FLIGHT, (item) => this.sample(host, item, latest));
-      const ids = new Set(running.map((item) => item.Id));
-      [...latest.keys()].filter((id) => !ids.has(id)).forEach((id) => latest.delete(id));
-    } catch {
-      // Unreachable: its last round ages out, and requests report the fault themselves.
-    } finally {
-      this.collecting.delete(host.id);
-    }
-  }
-
-  private latestOf(hostId: string): Map<string, CollectedStats> {
-    const latest = this.latest.get(hostId) ?? new Map<string, CollectedStats>();
-    this.latest.set(hostId, latest);
-    return latest;
-  }
-
-  private async sample(
-    host: DockerHostEntity,
-    item: EngineListItem,
-    latest: Map<string, CollectedStats>,
-  ): Promise<void> {
-    const names = (item.Names ?? []).map((name) => name.replace(/^\//, ''));
-    const pending = this.pending.get(host.id) ?? new Map<string, PendingSample>();
-    this.pending.set(host.id, pending);
-    const result = this.takeSample(host, item.Id, names);
-    pending.set(item.Id, { id: item.Id, names, result });
-    const collected = await result;
-    pending.delete(item.Id);
-    if (collected) {
-      latest.set(item.Id, collected);
-    }
-  }
-
-  private async takeSample(
-    host: DockerHostEntity,
-    id: string,
-    names: string[],
-  ): Promise<CollectedStats | null> {
-    const memory = this.previous.of(`${host.id}/${id}`);
-    try {
-      const stats = await this.engines.call(
+      const running = await this.engines.call(
         host,
-        (docker, signal) => sampleStats(docker, id, signal, memory),
+        (docker, signal) => listContainers(docker, signal, 'running'),
         { idempotent: true },
       );
-      return { id, names, stats, sampledAt: Date.now() };
+      await forEachLimited(running, SAMPLES_IN_FLIGHT, async ({ Id: id }) => {
+        if (current()) {
+          await this.sample(host, id, figures);
+        }
+      });
+      const ids = new Set(running.map((item) => item.Id));
+      [...figures.latest.keys()]
+        .filter((id) => !ids.has(id))
+        .forEach((id) => figures.latest.delete(id));
     } catch {
-      return null; // stopped or removed since the list
+      // Unreachable: its last round ages out, and requests report the fault themselves.
     }
+  }
+
+  private async sample(host: DockerHostEntity, id: string, figures: HostFigures): Promise<void> {
+    const result = this.takeSample(host, id);
+    figures.pending.set(id, result);
+    try {
+      const collected = await result;
+      if (collected) {
+        figures.latest.set(id, collected);
+      }
+    } catch {
+      figures.latest.delete(id); // stopped or removed since the list, or the engine failed
+    } finally {
+      figures.pending.delete(id);
+    }
+  }
+
+  private async takeSample(host: DockerHostEntity, id: string): Promise<CollectedStats | null> {
+    const memory = this.previous.of(`${host.id}/${id}`);
+    const { stats, readAt } = await this.engines.call(
+      host,
+      (docker, signal) => sampleStats(docker, id, signal, memory),
+      { idempotent: true },
+    );
+    return readAt ? { stats, readAt, receivedAt: Date.now() } : null;
   }
 }
