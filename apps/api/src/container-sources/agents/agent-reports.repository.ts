@@ -39,6 +39,7 @@ export class AgentReportsRepository {
   ) {
     const { metadata } = reports;
     this.columns = metadata.columns;
+    // The table has no schema prefix and one primary column (host_id), in both databases.
     this.upsertSql = upsertStatement(
       reports.manager.connection.driver,
       metadata.tableName,
