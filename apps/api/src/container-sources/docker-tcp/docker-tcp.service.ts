@@ -16,7 +16,7 @@ import { assertContainerRef } from '../container-ref';
 import type { ActionOptions, ContainerSource, LogOptions } from '../container-source';
 import type { DockerHostEntity } from './docker-host.entity';
 import { DockerHostsRepository } from './docker-hosts.repository';
-import { DockerEngineClients, ENGINE_TIMEOUT_MS } from './engine-client';
+import { DockerEngineClients, ENGINE_TIMEOUT_MS, READ } from './engine-client';
 import {
   inspectContainer,
   listContainers,
@@ -34,8 +34,6 @@ import { DockerStatsCollector, isStillCurrent } from './stats-collector';
 export const PROBE_TIMEOUT_MS = 3_000;
 /** Docker's stop grace period when a container sets none (`docker stop` default). */
 const DEFAULT_STOP_GRACE_S = 10;
-/** Reads may be sent twice (see CallOptions). */
-const READ = { idempotent: true } as const;
 
 function stopGrace(inspect: EngineInspect): number {
   return inspect.Config?.StopTimeout ?? DEFAULT_STOP_GRACE_S;

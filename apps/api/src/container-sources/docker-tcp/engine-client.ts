@@ -44,19 +44,12 @@ export function dockerOptions(
 /**
  * docker-modem formats every request's options with `util.inspect(…, {showHidden: true, depth:
  * null})` for its debug log even when that log is off, and the options hold the pool: walking
- * every pooled socket cost most of the API's CPU on parallel engine calls. The pools answer
- * that walk with their name instead.
+ * every pooled socket cost most of the API's CPU on parallel engine calls. The pool answers
+ * that walk with its name instead.
  */
-class EngineHttpAgent extends HttpAgent {
-  [inspect.custom](): string {
-    return 'EngineHttpAgent';
-  }
-}
-
-class EngineHttpsAgent extends HttpsAgent {
-  [inspect.custom](): string {
-    return 'EngineHttpsAgent';
-  }
+function formattedAsName<T extends HttpAgent>(agent: T, name: string): T {
+  Object.defineProperty(agent, inspect.custom, { value: () => name });
+  return agent;
 }
 
 function deadline(timeoutMs: number): {
@@ -85,6 +78,9 @@ export interface CallOptions {
   idempotent?: boolean;
 }
 
+/** A read: safe to send twice (see CallOptions.idempotent). */
+export const READ: CallOptions = { idempotent: true };
+
 interface Client {
   docker: Docker;
   agent: HttpAgent;
@@ -108,8 +104,11 @@ export function newClient(
   keepAlive: boolean,
 ): Client {
   const agent = tls
-    ? new EngineHttpsAgent({ keepAlive, ca: tls.ca, cert: tls.cert, key: tls.key })
-    : new EngineHttpAgent({ keepAlive });
+    ? formattedAsName(
+        new HttpsAgent({ keepAlive, ca: tls.ca, cert: tls.cert, key: tls.key }),
+        'EngineHttpsAgent',
+      )
+    : formattedAsName(new HttpAgent({ keepAlive }), 'EngineHttpAgent');
   const options = { ...dockerOptions(endpoint, tls), agent } as Docker.DockerOptions;
   return { docker: new Docker(options), agent };
 }

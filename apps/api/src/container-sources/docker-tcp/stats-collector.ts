@@ -11,7 +11,7 @@ import { engineTime } from '../docker-json/docker-status';
 import type { EngineInspect } from '../docker-json/engine-types';
 import type { DockerHostEntity } from './docker-host.entity';
 import { DockerHostsRepository } from './docker-hosts.repository';
-import { DockerEngineClients } from './engine-client';
+import { DockerEngineClients, READ } from './engine-client';
 import { listContainers, sampleStats } from './engine-operations';
 import { PreviousSamples } from './previous-samples';
 
@@ -167,7 +167,7 @@ export class DockerStatsCollector implements OnApplicationBootstrap, BeforeAppli
       const running = await this.engines.call(
         host,
         (docker, signal) => listContainers(docker, signal, 'running'),
-        { idempotent: true },
+        READ,
       );
       await forEachLimited(running, SAMPLES_IN_FLIGHT, async ({ Id: id }) => {
         if (current()) {
@@ -203,7 +203,7 @@ export class DockerStatsCollector implements OnApplicationBootstrap, BeforeAppli
     const { stats, readAt } = await this.engines.call(
       host,
       (docker, signal) => sampleStats(docker, id, signal, memory),
-      { idempotent: true },
+      READ,
     );
     return readAt ? { stats, readAt, receivedAt: Date.now() } : null;
   }
