@@ -47,6 +47,7 @@ function accepts(baseUrl: string): Promise<boolean> {
   });
 }
 
+/** A report sent in two halves: the server has the request in progress until finish(). */
 function slowIngest(baseUrl: string, hostId: string) {
   const report = loadReport(hostId, 1, 50);
   const payload = Buffer.from(JSON.stringify(report));

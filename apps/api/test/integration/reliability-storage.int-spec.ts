@@ -203,5 +203,3 @@ if (testDatabaseKind() === 'sqlite') {
     }, 120_000);
   });
 }
-
-/** A report sent in two halves: the server has the request in progress until finish(). */

@@ -6,7 +6,7 @@
 import type { AgentReport } from '@archnest/contracts';
 import { AGENT_REPORTS_PER_MINUTE } from '../../src/container-sources/agents/agents.controller';
 import { sleep, waitFor } from '../harness/proc';
-import { call, LOAD_AGENT_TOKEN, loadReport, REPORT_PATH, Tally, type Reply } from './agent-load';
+import { call, LOAD_AGENT_TOKEN, loadReport, REPORT_PATH, Tally } from './agent-load';
 
 export interface SimulatedAgent {
   hostId: string;
@@ -65,7 +65,7 @@ export class AgentFleet {
     }
   }
 
-  async post(agent: SimulatedAgent): Promise<Reply<unknown> | null> {
+  private async post(agent: SimulatedAgent): Promise<void> {
     agent.seq += 1;
     const report = loadReport(agent.hostId, agent.seq);
     const reply = await this.tally.track(REPORT_PATH, () =>
@@ -77,6 +77,5 @@ export class AgentFleet {
     if (reply && reply.status >= 200 && reply.status < 300 && reply.body.hostId === agent.hostId) {
       agent.acked = report;
     }
-    return reply;
   }
 }

@@ -1,5 +1,4 @@
-import type { Outcome } from './agent-load';
-import { call, LOAD_AGENT_TOKEN, loadReport, REPORT_PATH } from './agent-load';
+import { call, LOAD_AGENT_TOKEN, loadReport, REPORT_PATH, type Outcome } from './agent-load';
 
 /** The Retry-After the API sends while its storage is down or full. */
 export const RETRY_AFTER = '10';

@@ -7,7 +7,7 @@ export interface Reply<T = unknown> {
   text: string;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** A tiny HTTP client over Fastify's in-process injection (real routing, guards and pipes). */
 export class Http {

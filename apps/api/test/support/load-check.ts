@@ -10,7 +10,7 @@ import { testDatabaseKind } from '../harness/infra';
 import type { SimulatedAgent } from './agent-fleet';
 import { call, expectedContainers } from './agent-load';
 
-export interface LatestCheck {
+interface LatestCheck {
   hosts: number;
   /** Hosts whose last acknowledged report is missing or older on the server. */
   lost: string[];

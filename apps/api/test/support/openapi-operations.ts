@@ -3,7 +3,9 @@
  * the security suites (auth matrix, fuzzing, secrets) cover a new route the day it is added.
  */
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+import type { Method } from './http';
+
+export type { Method };
 
 export interface Schema {
   type?: string;
@@ -17,7 +19,7 @@ export interface Schema {
   nullable?: boolean;
 }
 
-export interface Parameter {
+interface Parameter {
   in: 'path' | 'query';
   name: string;
   schema?: Schema;

@@ -3,7 +3,7 @@
  * Http client saw, and every line the server logged.
  */
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Http, type Reply } from './http';
+import { Http, type Method, type Reply } from './http';
 
 /** Http that keeps every reply it saw (status line, headers, body) in `seen`. */
 export class RecordingHttp extends Http {
@@ -19,11 +19,7 @@ export class RecordingHttp extends Http {
     return new RecordingHttp(this.target, this.seen, token);
   }
 
-  override async send<T>(
-    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
-    url: string,
-    payload?: unknown,
-  ): Promise<Reply<T>> {
+  override async send<T>(method: Method, url: string, payload?: unknown): Promise<Reply<T>> {
     const reply = await super.send<T>(method, url, payload);
     this.seen.push(
       `${method} ${url} → ${reply.status} ${JSON.stringify(reply.headers)}\n${reply.text}`,

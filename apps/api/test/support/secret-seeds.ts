@@ -80,7 +80,7 @@ export async function startSecretContainer(secrets: Record<string, string>): Pro
   );
 }
 
-export interface SecretSources {
+interface SecretSources {
   /** The TLS engine as a TCP host, holding its client key. */
   host: DockerHostBody;
   /** SSH targets by credential: key, password, passphrase-protected key, wrong password. */
