@@ -1,8 +1,8 @@
 /**
  * The background stats collector of the docker-tcp source, against the harness's real dockerd
  * behind a recording proxy: a stats request is answered from the collector's last round (the
- * engine sees an inspect, no stats request), CPU % comes from the window between rounds, and a
- * container stopped or restarted since the round is sampled again.
+ * engine sees an inspect, no stats request), CPU % comes from the window between rounds, a
+ * container restarted since the round is sampled again, and a stopped one needs no sample.
  */
 import type { ContainerStats } from '@archnest/contracts';
 import { DockerStatsCollector } from '../../src/container-sources/docker-tcp/stats-collector';
@@ -88,14 +88,19 @@ describe('docker-tcp stats collector', () => {
     expect((await statsOf(IDLE)).cpuPercent).toBeLessThan(5);
   });
 
-  it('samples again a container restarted since the round, and a stopped one is all nulls', async () => {
+  it('samples again a container restarted since the round', async () => {
     await runDocker(['restart', '--time', '1', BUSY]);
     const seen = await engineRequestsDuring(() => statsOf(BUSY));
     expect(seen.some((line) => line.includes(`/containers/${BUSY}/stats`))).toBe(true);
+  });
 
+  it('answers all nulls for a stopped container from its inspect alone', async () => {
     await runDocker(['stop', '--time', '1', IDLE]);
-    const stopped = await statsOf(IDLE);
-    expect(Object.values(stopped).every((value) => value === null)).toBe(true);
+    let stopped: ContainerStats | undefined;
+    const seen = await engineRequestsDuring(async () => (stopped = await statsOf(IDLE)));
+    expect(seen).toEqual([expect.stringMatching(new RegExp(`^GET .*/containers/${IDLE}/json`))]);
+    expect(Object.values(stopped ?? {})).toHaveLength(7);
+    expect(Object.values(stopped ?? {}).every((value) => value === null)).toBe(true);
   });
 
   it('forgets a host once it is removed', async () => {

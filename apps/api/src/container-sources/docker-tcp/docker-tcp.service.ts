@@ -28,6 +28,7 @@ import {
 import type { EngineInspect } from '../docker-json/engine-types';
 import { toContainerDetail, toContainerSummary } from '../docker-json/normalize';
 import { PreviousSamples } from './previous-samples';
+import { EMPTY_STATS, hasNoProcess } from './stats';
 import { DockerStatsCollector, isStillCurrent } from './stats-collector';
 
 /** How long the host list waits for each engine before showing it unreachable. */
@@ -112,6 +113,9 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
     const host = await this.hosts.require(hostId);
     if (this.collector.enabled) {
       const inspect = await this.inspect(host, ref);
+      if (hasNoProcess(inspect)) {
+        return EMPTY_STATS;
+      }
       const collected =
         this.collector.find(host.id, inspect.Id) ??
         (await this.collector.inFlight(host.id, inspect.Id));

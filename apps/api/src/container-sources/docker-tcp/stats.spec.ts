@@ -1,5 +1,11 @@
 import type { EngineStats } from '../docker-json/engine-types';
-import { cpuPercent, EMPTY_STATS, hasPreviousSample, toContainerStats } from './stats';
+import {
+  cpuPercent,
+  EMPTY_STATS,
+  hasNoProcess,
+  hasPreviousSample,
+  toContainerStats,
+} from './stats';
 
 const cpu = (total: number, system: number, cpus = 4) => ({
   cpu_usage: { total_usage: total },
@@ -67,6 +73,16 @@ describe('toContainerStats', () => {
 
   it('answers nulls for a stopped container (zero read time)', () => {
     expect(toContainerStats({ read: '0001-01-01T00:00:00Z' }, null)).toEqual(EMPTY_STATS);
+  });
+
+  it('knows which inspected states have no process to sample', () => {
+    for (const status of ['created', 'exited', 'dead']) {
+      expect(hasNoProcess({ State: { Status: status } })).toBe(true);
+    }
+    for (const status of ['running', 'paused', 'restarting', 'removing']) {
+      expect(hasNoProcess({ State: { Status: status } })).toBe(false);
+    }
+    expect(hasNoProcess({})).toBe(false);
   });
 
   it('knows when the engine already sent a previous sample', () => {

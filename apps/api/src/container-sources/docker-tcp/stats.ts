@@ -1,6 +1,6 @@
 import type { ContainerStats } from '@archnest/contracts';
 import { engineTime } from '../docker-json/docker-status';
-import type { EngineCpuStats, EngineStats } from '../docker-json/engine-types';
+import type { EngineCpuStats, EngineInspect, EngineStats } from '../docker-json/engine-types';
 
 export const EMPTY_STATS: ContainerStats = {
   cpuPercent: null,
@@ -15,6 +15,14 @@ export const EMPTY_STATS: ContainerStats = {
 /** A stopped container's stats come back with Docker's zero `read` time and nothing else. */
 export function isLiveSample(sample: EngineStats): boolean {
   return engineTime(sample.read) !== null;
+}
+
+/** States without a process: the engine's stats of such a container are all empty. */
+const STATES_WITHOUT_PROCESS: ReadonlySet<string> = new Set(['created', 'exited', 'dead']);
+
+/** Whether the inspected container has no process, so its stats are EMPTY_STATS unasked. */
+export function hasNoProcess(inspect: Pick<EngineInspect, 'State'>): boolean {
+  return STATES_WITHOUT_PROCESS.has(inspect.State?.Status ?? '');
 }
 
 /** True when the engine already sent two samples (precpu), as engines without one-shot do. */
