@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { runDocker } from '../harness/docker-engine';
 import { loadInfra } from '../harness/infra';
-import { sleep, waitFor } from '../harness/proc';
+import { waitFor } from '../harness/proc';
 import { unexpected } from '../support/faults';
 import { AgentFleet } from '../support/agent-fleet';
 import {
@@ -47,7 +47,11 @@ function accepts(baseUrl: string): Promise<boolean> {
   });
 }
 
-/** A report sent in two halves: the server has the request in progress until finish(). */
+/**
+ * A report sent in two halves: the server has the request in progress until finish().
+ * `Expect: 100-continue` makes the server say when it has taken the request (`accepted`),
+ * so the test never guesses how long that takes.
+ */
 function slowIngest(baseUrl: string, hostId: string) {
   const report = loadReport(hostId, 1, 50);
   const payload = Buffer.from(JSON.stringify(report));
@@ -59,8 +63,10 @@ function slowIngest(baseUrl: string, hostId: string) {
       authorization: `Bearer ${LOAD_AGENT_TOKEN}`,
       'content-type': 'application/json',
       'content-length': payload.length,
+      expect: '100-continue',
     },
   });
+  const accepted = new Promise<void>((done) => req.once('continue', done));
   const response = new Promise<{ status: number; body: string }>((done, fail) => {
     req.on('error', fail);
     req.on('response', (res) => {
@@ -70,8 +76,16 @@ function slowIngest(baseUrl: string, hostId: string) {
       res.on('error', fail);
     });
   });
-  req.write(payload.subarray(0, half));
-  return { report, response, finish: () => req.end(payload.subarray(half)) };
+  req.flushHeaders();
+  return {
+    report,
+    response,
+    /** Resolves once the server has the request and the first half is sent. */
+    accepted: accepted.then(
+      () => new Promise<void>((done) => req.write(payload.subarray(0, half), () => done())),
+    ),
+    finish: () => req.end(payload.subarray(half)),
+  };
 }
 
 describe('reliability faults: SIGTERM mid-load', () => {
@@ -138,7 +152,7 @@ describe('reliability faults: SIGTERM mid-load', () => {
     readers.start();
     await fleet.everyAgentAcked();
     const slow = slowIngest(baseUrl, 'slow-host');
-    await sleep(300); // the first half reaches the server
+    await slow.accepted;
 
     const signalAt = Date.now();
     api.kill('SIGTERM');
