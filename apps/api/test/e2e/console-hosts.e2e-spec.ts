@@ -9,7 +9,7 @@
  * one left on screen, and waits only through Playwright's auto-waiting locators.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { loadInfra } from '../harness/infra';
@@ -279,7 +279,11 @@ describe('console: hosts administration', () => {
         .getByRole('option', { name: new RegExp(name) })
         .waitFor();
     }
-    await page.getByRole('group', { name: 'Agent' }).getByRole('option').first().waitFor();
+    // An agent host is named by the machine it runs on (the agent reports `uname -n`).
+    await page
+      .getByRole('group', { name: 'Agent' })
+      .getByRole('option', { name: hostname() })
+      .waitFor();
     await page.keyboard.press('Escape');
   });
 
