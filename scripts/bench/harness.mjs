@@ -94,7 +94,8 @@ const MS_PER_TICK = 10;
 /** CPU time a process has used so far, in ms: all its threads, and its main (JavaScript) thread. */
 export function cpuMs(pid) {
   const ticks = (path) => {
-    const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ');
+    const stat = readFileSync(path, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' '); // after "pid (comm) "
     return Number(fields[11]) + Number(fields[12]); // utime + stime
   };
   return {
@@ -104,9 +105,9 @@ export function cpuMs(pid) {
 }
 
 /**
- * Runs autocannon and prints one line; returns the result, with `rate`: responses per second
- * from the start to the last response (autocannon's own figures count whole seconds, and it
- * notices that `amount` is reached only at its next one-second tick).
+ * Runs autocannon and prints one line; returns the result, with `responses` (how many arrived)
+ * and `rate`: responses per second from the start to the last one (autocannon's own figures
+ * count whole seconds, and it notices that `amount` is reached only at its next one-second tick).
  */
 export async function measure(title, options) {
   const run = autocannon({ connections: 32, duration: 5, ...options });
@@ -119,6 +120,7 @@ export async function measure(title, options) {
     lastAt = performance.now();
   });
   const result = await run;
+  result.responses = responses;
   result.rate = responses / ((lastAt - startedAt) / 1000);
   const errors = result.non2xx + result.errors + result.timeouts;
   console.log(

@@ -1,5 +1,5 @@
 // Compiled API sources import '@archnest/contracts'; map it to its compiled folder, as the
-// TypeScript paths do for the sources. Imported first by server.ts.
+// TypeScript paths do for the sources. Imported first by write-schema.ts.
 import { join } from 'node:path';
 import { register } from 'tsconfig-paths';
 

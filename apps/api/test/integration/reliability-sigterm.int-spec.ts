@@ -76,14 +76,19 @@ function slowIngest(baseUrl: string, hostId: string) {
       res.on('error', fail);
     });
   });
+  const sendFirstHalf = () =>
+    new Promise<void>((done, fail) =>
+      req.write(payload.subarray(0, half), (error) => (error ? fail(error) : done())),
+    );
+  const answeredEarly = response.then(({ status, body }) => {
+    throw new Error(`answered ${status} before 100 Continue: ${body}`);
+  });
   req.flushHeaders();
   return {
     report,
     response,
-    /** Resolves once the server has the request and the first half is sent. */
-    accepted: accepted.then(
-      () => new Promise<void>((done) => req.write(payload.subarray(0, half), () => done())),
-    ),
+    /** Resolves once the server has taken the request and the first half is sent. */
+    accepted: Promise.race([accepted, answeredEarly]).then(sendFirstHalf),
     finish: () => req.end(payload.subarray(half)),
   };
 }

@@ -1,10 +1,10 @@
 import { BadRequestException, type PipeTransform, type Type } from '@nestjs/common';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { compileJsonSchema } from './json-schema-validator';
 import { isNullable } from './nullable.decorator';
 
 type Schemas = ReturnType<typeof validationMetadatasToSchemas>;
@@ -79,6 +79,22 @@ function messages(errors: ErrorObject[]): string[] {
 }
 
 /**
+ * The JSON Schema of a class-validator DTO, from its own decorators, with unknown fields
+ * forbidden and nullable fields allowed; throws if the DTO uses a validator it cannot express.
+ */
+export function dtoJsonSchema(dto: Type<unknown>): { $ref: string; definitions: Schemas } {
+  const definitions = tighten(
+    validationMetadatasToSchemas({
+      classTransformerMetadataStorage: defaultMetadataStorage,
+      refPointerPrefix: '#/definitions/',
+      additionalConverters: { [ValidationTypes.CUSTOM_VALIDATION]: customConverter },
+    }),
+  );
+  assertExpressible(definitions, dto.name);
+  return { $ref: `#/definitions/${dto.name}`, definitions };
+}
+
+/**
  * Validates a body against a class-validator DTO through a compiled JSON Schema (Ajv) derived
  * from the DTO's own decorators: one source of truth, and fast enough for hot routes such as
  * agent ingest, where generic class-validator costs several ms per nested report.
@@ -88,17 +104,7 @@ export class CompiledDtoValidator<T> implements PipeTransform<unknown, T> {
   private readonly check: ValidateFunction;
 
   constructor(dto: Type<T>) {
-    const definitions = tighten(
-      validationMetadatasToSchemas({
-        classTransformerMetadataStorage: defaultMetadataStorage,
-        refPointerPrefix: '#/definitions/',
-        additionalConverters: { [ValidationTypes.CUSTOM_VALIDATION]: customConverter },
-      }),
-    );
-    assertExpressible(definitions, dto.name);
-    const ajv = new Ajv({ allErrors: true, removeAdditional: true, strict: false });
-    addFormats(ajv);
-    this.check = ajv.compile({ $ref: `#/definitions/${dto.name}`, definitions });
+    this.check = compileJsonSchema(dtoJsonSchema(dto));
   }
 
   transform(value: unknown): T {

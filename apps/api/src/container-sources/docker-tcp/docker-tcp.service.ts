@@ -28,7 +28,7 @@ import {
 import type { EngineInspect } from '../docker-json/engine-types';
 import { toContainerDetail, toContainerSummary } from '../docker-json/normalize';
 import { PreviousSamples } from './previous-samples';
-import { EMPTY_STATS, hasNoProcess } from './stats';
+import { EMPTY_STATS, hasNoStats } from './stats';
 import { DockerStatsCollector, isStillCurrent } from './stats-collector';
 
 /** How long the host list waits for each engine before showing it unreachable. */
@@ -113,7 +113,7 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
     const host = await this.hosts.require(hostId);
     if (this.collector.enabled) {
       const inspect = await this.inspect(host, ref);
-      if (hasNoProcess(inspect)) {
+      if (hasNoStats(inspect)) {
         return EMPTY_STATS;
       }
       const collected =

@@ -1,11 +1,5 @@
 import type { EngineStats } from '../docker-json/engine-types';
-import {
-  cpuPercent,
-  EMPTY_STATS,
-  hasNoProcess,
-  hasPreviousSample,
-  toContainerStats,
-} from './stats';
+import { cpuPercent, EMPTY_STATS, hasNoStats, hasPreviousSample, toContainerStats } from './stats';
 
 const cpu = (total: number, system: number, cpus = 4) => ({
   cpu_usage: { total_usage: total },
@@ -75,14 +69,14 @@ describe('toContainerStats', () => {
     expect(toContainerStats({ read: '0001-01-01T00:00:00Z' }, null)).toEqual(EMPTY_STATS);
   });
 
-  it('knows which inspected states have no process to sample', () => {
-    for (const status of ['created', 'exited', 'dead']) {
-      expect(hasNoProcess({ State: { Status: status } })).toBe(true);
+  it('knows which inspected states the engine answers with empty stats', () => {
+    for (const status of ['created', 'exited', 'dead', 'restarting']) {
+      expect(hasNoStats({ State: { Status: status } })).toBe(true);
     }
-    for (const status of ['running', 'paused', 'restarting', 'removing']) {
-      expect(hasNoProcess({ State: { Status: status } })).toBe(false);
+    for (const status of ['running', 'paused', 'removing']) {
+      expect(hasNoStats({ State: { Status: status } })).toBe(false);
     }
-    expect(hasNoProcess({})).toBe(false);
+    expect(hasNoStats({})).toBe(false);
   });
 
   it('knows when the engine already sent a previous sample', () => {

@@ -17,12 +17,20 @@ export function isLiveSample(sample: EngineStats): boolean {
   return engineTime(sample.read) !== null;
 }
 
-/** States without a process: the engine's stats of such a container are all empty. */
-const STATES_WITHOUT_PROCESS: ReadonlySet<string> = new Set(['created', 'exited', 'dead']);
+/**
+ * States whose one-shot stats the engine answers empty: no process (created, exited, dead), or
+ * between two runs (restarting; moby's ContainerStats checks `!IsRunning() || IsRestarting()`).
+ */
+const STATES_WITHOUT_STATS: ReadonlySet<string> = new Set([
+  'created',
+  'exited',
+  'dead',
+  'restarting',
+]);
 
-/** Whether the inspected container has no process, so its stats are EMPTY_STATS unasked. */
-export function hasNoProcess(inspect: Pick<EngineInspect, 'State'>): boolean {
-  return STATES_WITHOUT_PROCESS.has(inspect.State?.Status ?? '');
+/** Whether the engine would answer EMPTY_STATS for the inspected container: no need to ask it. */
+export function hasNoStats(inspect: Pick<EngineInspect, 'State'>): boolean {
+  return STATES_WITHOUT_STATS.has(inspect.State?.Status ?? '');
 }
 
 /** True when the engine already sent two samples (precpu), as engines without one-shot do. */
