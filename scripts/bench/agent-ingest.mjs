@@ -1,6 +1,6 @@
 // Agent ingest: 50-container reports from 1,000 host ids at concurrency 32, against a bare
 // Fastify endpoint that only parses the same JSON, in the same run, and a minimal ingest that
-// does the API's work on bare Fastify (minimal-ingest/).
+// does the API's work on bare Fastify (minimal-ingest/), on one thread and on two.
 // Targets: >= 1,000 reports/s, >= 30 % of the bare rate, p99 <= 50 ms, RSS <= 150 MB.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -120,6 +120,10 @@ export async function benchAgentIngest() {
   );
   // Where the framework's share ends: the API's work for a report, without Nest & co.
   await reference('minimal ingest: same work, no framework', join(MINIMAL_INGEST, 'server.js'));
+  await reference(
+    'minimal ingest, the work in a worker thread',
+    join(MINIMAL_INGEST, 'threaded-server.js'),
+  );
 
   const api = await startApi({ ARCHNEST_AGENT_TOKEN: TOKEN });
   try {
