@@ -81,14 +81,14 @@ export function serveIngest(
       return reply.code(400).send({ message: 'invalid report' });
     }
     const receivedAt = new Date().toISOString();
-    const { hostId, hostname, agentVersion, containersJson, containerCount } = report;
+    const { hostId, hostname, agentVersion, containersJson, containerCount, reportedAt } = report;
     await upsert([
       hostId,
       hostname,
       agentVersion,
       containersJson,
       containerCount,
-      report.reportedAt,
+      reportedAt,
       receivedAt,
     ]);
     return { hostId, receivedAt, containerCount };
