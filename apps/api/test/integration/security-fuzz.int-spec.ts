@@ -21,12 +21,11 @@ import {
   operationCase,
   type FuzzCase,
 } from '../support/fuzz-cases';
-import { Http, seedUsers } from '../support/http';
+import { Http, seedUsers, type Method } from '../support/http';
 import {
   operationKey as key,
   operationsOf,
   operationUrl,
-  type Method,
   type OpenApiDocument,
   type Operation,
 } from '../support/openapi-operations';

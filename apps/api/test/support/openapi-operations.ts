@@ -5,8 +5,6 @@
 
 import type { Method } from './http';
 
-export type { Method };
-
 export interface Schema {
   type?: string;
   $ref?: string;

@@ -13,7 +13,7 @@ import {
 } from './docker-host.dto';
 import { DockerHostEntity } from './docker-host.entity';
 import { DockerHostsRepository } from './docker-hosts.repository';
-import { DockerEngineClients, READ } from './engine-client';
+import { DockerEngineClients, SAFE_TO_RESEND } from './engine-client';
 import { engineVersion } from './engine-operations';
 import { parseEngineUrl } from './engine-url';
 import { DockerStatsCollector } from './stats-collector';
@@ -119,7 +119,7 @@ export class DockerHostsService {
     const host = await this.hosts.require(id);
     const started = Date.now();
     try {
-      const version = await this.engines.call(host, engineVersion, READ);
+      const version = await this.engines.call(host, engineVersion, SAFE_TO_RESEND);
       await this.hosts.markSeen([id], new Date());
       return {
         ok: true,

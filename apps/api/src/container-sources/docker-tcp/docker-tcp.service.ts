@@ -16,7 +16,7 @@ import { assertContainerRef } from '../container-ref';
 import type { ActionOptions, ContainerSource, LogOptions } from '../container-source';
 import type { DockerHostEntity } from './docker-host.entity';
 import { DockerHostsRepository } from './docker-hosts.repository';
-import { DockerEngineClients, ENGINE_TIMEOUT_MS, READ } from './engine-client';
+import { DockerEngineClients, ENGINE_TIMEOUT_MS, SAFE_TO_RESEND } from './engine-client';
 import {
   inspectContainer,
   listContainers,
@@ -84,7 +84,7 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
 
   async listContainers(hostId: string): Promise<ContainerSummary[]> {
     const host = await this.hosts.require(hostId);
-    const items = await this.engines.call(host, listContainers, READ);
+    const items = await this.engines.call(host, listContainers, SAFE_TO_RESEND);
     return items.map(toContainerSummary);
   }
 
@@ -104,7 +104,7 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
         const inspect = await inspectContainer(docker, ref, signal);
         return readLogs(docker, ref, { ...options, tty: inspect.Config?.Tty === true }, signal);
       },
-      READ,
+      SAFE_TO_RESEND,
     );
   }
 
@@ -127,7 +127,7 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
     const sample = await this.engines.call(
       host,
       (docker, signal) => sampleStats(docker, ref, signal, memory),
-      READ,
+      SAFE_TO_RESEND,
     );
     return sample.stats;
   }
@@ -182,13 +182,17 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
   }
 
   private inspect(host: DockerHostEntity, ref: string): Promise<EngineInspect> {
-    return this.engines.call(host, (docker, signal) => inspectContainer(docker, ref, signal), READ);
+    return this.engines.call(
+      host,
+      (docker, signal) => inspectContainer(docker, ref, signal),
+      SAFE_TO_RESEND,
+    );
   }
 
   private async countContainers(host: DockerHostEntity): Promise<number | null> {
     try {
       const items = await this.engines.call(host, listContainers, {
-        ...READ,
+        ...SAFE_TO_RESEND,
         timeoutMs: PROBE_TIMEOUT_MS,
       });
       return items.length;

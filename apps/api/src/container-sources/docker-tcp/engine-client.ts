@@ -78,8 +78,8 @@ export interface CallOptions {
   idempotent?: boolean;
 }
 
-/** A read: safe to send twice (see CallOptions.idempotent). */
-export const READ: CallOptions = { idempotent: true };
+/** Safe to send twice: reads, and writes whose repeat does no harm (see CallOptions.idempotent). */
+export const SAFE_TO_RESEND: CallOptions = { idempotent: true };
 
 interface Client {
   docker: Docker;

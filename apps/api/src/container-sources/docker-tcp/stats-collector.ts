@@ -11,7 +11,7 @@ import { engineTime } from '../docker-json/docker-status';
 import type { EngineInspect } from '../docker-json/engine-types';
 import type { DockerHostEntity } from './docker-host.entity';
 import { DockerHostsRepository } from './docker-hosts.repository';
-import { DockerEngineClients, READ } from './engine-client';
+import { DockerEngineClients, SAFE_TO_RESEND } from './engine-client';
 import { listContainers, sampleStats } from './engine-operations';
 import { PreviousSamples } from './previous-samples';
 
@@ -109,10 +109,8 @@ export class DockerStatsCollector implements OnApplicationBootstrap, BeforeAppli
   /** Starts a round for a host just added or changed, dropping what its old endpoint gave. */
   watch(host: DockerHostEntity): void {
     this.forget(host.id);
-    if (this.enabled) {
-      const running = this.rounds.get(host.id);
-      void (running ? running.then(() => this.collectHost(host)) : this.collectHost(host));
-    }
+    const running = this.rounds.get(host.id);
+    void (running ? running.then(() => this.collectHost(host)) : this.collectHost(host));
   }
 
   forget(hostId: string): void {
@@ -144,7 +142,9 @@ export class DockerStatsCollector implements OnApplicationBootstrap, BeforeAppli
       await Promise.all(hosts.map((host) => this.collectHost(host)));
     } catch (error) {
       if (!this.stopped) {
-        this.logger.warn(`Stats round skipped: ${(error as Error).message}`);
+        this.logger.warn(
+          `Stats round skipped: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
   }
@@ -167,7 +167,7 @@ export class DockerStatsCollector implements OnApplicationBootstrap, BeforeAppli
       const running = await this.engines.call(
         host,
         (docker, signal) => listContainers(docker, signal, 'running'),
-        READ,
+        SAFE_TO_RESEND,
       );
       await forEachLimited(running, SAMPLES_IN_FLIGHT, async ({ Id: id }) => {
         if (current()) {
@@ -203,7 +203,7 @@ export class DockerStatsCollector implements OnApplicationBootstrap, BeforeAppli
     const { stats, readAt } = await this.engines.call(
       host,
       (docker, signal) => sampleStats(docker, id, signal, memory),
-      READ,
+      SAFE_TO_RESEND,
     );
     return readAt ? { stats, readAt, receivedAt: Date.now() } : null;
   }

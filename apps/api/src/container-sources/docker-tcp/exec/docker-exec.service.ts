@@ -3,13 +3,12 @@ import { AuditService } from '../../../audit/audit.service';
 import type { AuthUser } from '../../../common/decorators/current-user.decorator';
 import { assertContainerRef } from '../../container-ref';
 import { DockerHostsRepository } from '../docker-hosts.repository';
-import { DockerEngineClients, type EngineHost } from '../engine-client';
+import { DockerEngineClients, SAFE_TO_RESEND, type EngineHost } from '../engine-client';
 import { endSession, startTty, type TtyExec } from './engine-exec';
 import type { ExecHandle } from '../../exec/exec-backend';
 import type { StartMessage } from '../../exec/exec-messages';
 
 const EXIT_POLLS = 10;
-const AGAIN = { idempotent: true } as const;
 
 /** Opens Engine API exec sessions with a TTY and audits their start and end. */
 @Injectable()
@@ -52,20 +51,20 @@ export class DockerExecService {
         this.engines.call(
           host,
           (docker, signal) => endSession(docker, ref, sessionId, signal),
-          AGAIN,
+          SAFE_TO_RESEND,
         ),
       resize: async (cols, rows) => {
         await this.engines.call(
           host,
           (_docker, signal) => exec.resize({ h: rows, w: cols, abortSignal: signal }),
-          AGAIN,
+          SAFE_TO_RESEND,
         );
       },
       exitCode: async () => {
         // The attach stream can close a moment before the engine records the exit.
         for (let attempt = 0; attempt < EXIT_POLLS; attempt++) {
           const info = await this.engines
-            .call(host, (_docker, signal) => exec.inspect({ abortSignal: signal }), AGAIN)
+            .call(host, (_docker, signal) => exec.inspect({ abortSignal: signal }), SAFE_TO_RESEND)
             .catch(() => null);
           if (!info || !info.Running) {
             return info?.ExitCode ?? null;
