@@ -84,12 +84,13 @@ async function measureServer(title, server, options) {
   const result = await measure(title, options);
   const after = cpuMs(server.pid);
   const perReport = (thread) => ((after[thread] - before[thread]) / result.responses).toFixed(2);
+  const loadedRss = rssMb(server.pid);
   console.log(
     `    server CPU per report ${perReport('main')} ms on its JavaScript thread, ` +
       `${perReport('all')} ms in all threads; RSS ${idleRss.toFixed(0)} MB idle, ` +
-      `${rssMb(server.pid).toFixed(0)} MB after the load`,
+      `${loadedRss.toFixed(0)} MB after the load`,
   );
-  return result;
+  return { ...result, loadedRss };
 }
 
 export async function benchAgentIngest() {
@@ -139,7 +140,7 @@ export async function benchAgentIngest() {
       `  reports/s ${Math.round(result.rate)} (target >= 1000), p99 ${result.latency.p99} ms (target <= 50)`,
     );
     console.log(
-      `  API RSS after ${REPORTS} reports from ${HOSTS} hosts: ${rssMb(api.pid).toFixed(1)} MB (target <= 150)`,
+      `  API RSS after ${REPORTS} reports from ${HOSTS} hosts: ${result.loadedRss.toFixed(1)} MB (target <= 150)`,
     );
   } finally {
     await api.stop();
