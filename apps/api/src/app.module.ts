@@ -10,8 +10,10 @@ import { RolesGuard } from './common/guards/roles.guard';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { AgentsModule } from './container-sources/agents/agents.module';
+import { ContainerSourcesModule } from './container-sources/container-sources.module';
 import { DockerSshModule } from './container-sources/docker-ssh/docker-ssh.module';
 import { DockerTcpModule } from './container-sources/docker-tcp/docker-tcp.module';
+import { ExecModule } from './container-sources/exec/exec.module';
 import { ContainersModule } from './containers/containers.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -32,10 +34,12 @@ export class AppModule {
         UsersModule,
         AuthModule,
         HealthModule,
-        ContainersModule,
+        ContainerSourcesModule,
         AgentsModule,
         DockerSshModule,
         DockerTcpModule,
+        ContainersModule,
+        ExecModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,6 +9,7 @@ import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { applyRouteBodyLimits, DEFAULT_BODY_LIMIT, rejectDeepBodies } from './common/body-limits';
 import type { AppConfig } from './config/app-config';
+import { rewriteContainerAlias } from './containers/container-route-aliases';
 import { serveConsole } from './console/serve-console';
 import { setupOpenApi } from './openapi';
 import { APP_VERSION } from './version';
@@ -24,7 +27,12 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: DEFAULT_BODY_LIMIT, trustProxy: false }),
+    new FastifyAdapter({
+      bodyLimit: DEFAULT_BODY_LIMIT,
+      trustProxy: false,
+      rewriteUrl: (request: IncomingMessage | Http2ServerRequest) =>
+        rewriteContainerAlias(request.method, request.url ?? '/'),
+    }),
     { logger: options.logger ?? ['log', 'warn', 'error'], bufferLogs: false },
   );
   applyRouteBodyLimits(app);

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { documentContainerAliases } from './containers/container-route-aliases';
 
 /** Names of the two security schemes in the OpenAPI document. */
 export const USER_JWT = 'user-jwt';
@@ -26,5 +27,6 @@ export function setupOpenApi(app: INestApplication, version: string): void {
     )
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  documentContainerAliases(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }

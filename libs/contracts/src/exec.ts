@@ -1,6 +1,9 @@
+import type { SourceKind } from './containers';
+
 /**
- * The exec WebSocket protocol, the same for /api/docker/exec and /api/docker-ssh/exec
- * (documented in docs/exec-protocol.md). Every frame is one JSON text message.
+ * The exec WebSocket protocol of /api/containers/exec (documented in docs/exec-protocol.md).
+ * /api/docker/exec and /api/docker-ssh/exec are aliases with a fixed source. Every frame is one
+ * JSON text message.
  *
  * Browsers cannot set headers on a WebSocket, so the user's JWT travels in the first message
  * rather than the URL (URLs end up in logs). The server answers `ready` once the shell runs.
@@ -9,6 +12,8 @@ export type ExecClientMessage =
   | {
       type: 'start';
       token: string;
+      /** Required on /api/containers/exec; an alias path implies its own source. */
+      source?: SourceKind;
       hostId: string;
       container: string;
       cols: number;

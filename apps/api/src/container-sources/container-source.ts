@@ -8,11 +8,12 @@ import type {
   ContainerSummary,
   SourceKind,
 } from '@archnest/contracts';
-import type { AuthUser } from '../common/decorators/current-user.decorator';
+import type { ExecRequest, SourceExec } from './exec/exec-handle';
 
 export interface LogOptions {
   /** Number of most recent lines, 1..LOG_TAIL_MAX. */
   tail: number;
+  /** Prefix each line with Docker's RFC 3339 timestamp (then parsed into `timestamp`). */
   timestamps: boolean;
 }
 
@@ -21,30 +22,54 @@ export interface ActionOptions {
   force?: boolean;
 }
 
+/** `unchanged`: the container already was in the asked state (e.g. stop a stopped one). */
+export type ActionOutcome = 'done' | 'unchanged';
+
 /**
  * One way of reaching containers (Docker Engine API, Docker over SSH, push agent). Each source
  * lives in its own folder, states what it can do, and joins the SourceRegistry at start-up; the
- * aggregator never looks inside a source.
- *
- * The optional methods exist exactly when the matching capability is listed: `logs` →
- * getLogs, `stats` → getStats, `manage` → runAction. `exec` is served by the source's own
- * WebSocket gateway. Container refs are validated (container-ref.ts) before they get here.
+ * aggregator never looks inside a source. Container refs are validated (container-ref.ts) before
+ * they get here; auditing is the caller's job.
  */
 export interface ContainerSource {
   readonly kind: SourceKind;
+  /** What it offers beyond listing; each capability but `inspect` comes with its method. */
   readonly capabilities: readonly Capability[];
   /** Every host this source knows, with a status; must not throw for one unreachable host. */
   listHosts(): Promise<ContainerHost[]>;
+  /** The display name of a host (for audit targets); a 404 when the source does not know it. */
+  hostName(hostId: string): Promise<string>;
   listContainers(hostId: string): Promise<ContainerSummary[]>;
   getContainer(hostId: string, containerRef: string): Promise<ContainerDetail>;
   getLogs?(hostId: string, containerRef: string, options: LogOptions): Promise<ContainerLogs>;
   getStats?(hostId: string, containerRef: string): Promise<ContainerStats>;
-  /** Performs a whitelisted action and records it in the audit log as `actor`. */
   runAction?(
-    actor: AuthUser,
     hostId: string,
     containerRef: string,
     action: ContainerAction,
     options: ActionOptions,
-  ): Promise<void>;
+  ): Promise<ActionOutcome>;
+  openExec?(hostId: string, containerRef: string, request: ExecRequest): Promise<SourceExec>;
+}
+
+/** The method each capability promises; `inspect` is the base contract. */
+export const CAPABILITY_METHODS = {
+  inspect: null,
+  logs: 'getLogs',
+  stats: 'getStats',
+  manage: 'runAction',
+  exec: 'openExec',
+} as const satisfies Record<Capability, keyof ContainerSource | null>;
+
+type MethodOf<C extends Capability> = Exclude<(typeof CAPABILITY_METHODS)[C], null>;
+
+/** A source known to offer `C`: its method is present, so callers need no `!`. */
+export type SourceWith<C extends Capability> = ContainerSource &
+  Required<Pick<ContainerSource, MethodOf<C>>>;
+
+export function offers<C extends Capability>(
+  source: ContainerSource,
+  capability: C,
+): source is SourceWith<C> {
+  return source.capabilities.includes(capability);
 }

@@ -1,13 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ContainersController } from './containers.controller';
 import { ContainersService } from './containers.service';
-import { SourceRegistry } from './source-registry';
 
-/** The aggregator the console talks to; sources import nothing but the registry. */
-@Global()
+/** The aggregator: every container route over the SourceRegistry (container-sources/). */
 @Module({
   controllers: [ContainersController],
-  providers: [SourceRegistry, ContainersService],
-  exports: [SourceRegistry],
+  providers: [ContainersService],
 })
 export class ContainersModule {}

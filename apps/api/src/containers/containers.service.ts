@@ -1,6 +1,5 @@
 import type {
   AllContainers,
-  Capability,
   ContainerAction,
   ContainerDetail,
   ContainerHost,
@@ -12,23 +11,20 @@ import type {
   SourceKind,
 } from '@archnest/contracts';
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/decorators/current-user.decorator';
-import { AppError, ErrorCode } from '../common/errors/app-error';
-import type { ContainerSource } from '../container-sources/container-source';
-import { SourceRegistry } from './source-registry';
-
-const CAPABILITY_NAMES: Record<Capability, string> = {
-  inspect: 'container details',
-  stats: 'stats',
-  logs: 'logs',
-  manage: 'container actions',
-  exec: 'a shell',
-};
+import { AppError } from '../common/errors/app-error';
+import { assertContainerRef } from '../container-sources/container-ref';
+import type { ActionOutcome, LogOptions } from '../container-sources/container-source';
+import { SourceRegistry } from '../container-sources/source-registry';
 
 /** The aggregator: one API over every source, driven by what each source says it can do. */
 @Injectable()
 export class ContainersService {
-  constructor(private readonly registry: SourceRegistry) {}
+  constructor(
+    private readonly registry: SourceRegistry,
+    private readonly audit: AuditService,
+  ) {}
 
   listHosts(): Promise<ContainerHost[]> {
     return this.registry.listHosts();
@@ -52,27 +48,23 @@ export class ContainersService {
   }
 
   list(kind: SourceKind, hostId: string): Promise<ContainerSummary[]> {
-    return this.source(kind).listContainers(hostId);
+    return this.registry.source(kind).listContainers(hostId);
   }
 
   get(kind: SourceKind, hostId: string, ref: string): Promise<ContainerDetail> {
-    return this.source(kind).getContainer(hostId, ref);
+    return this.registry.source(kind).getContainer(hostId, ref);
   }
 
-  logs(kind: SourceKind, hostId: string, ref: string, tail: number): Promise<ContainerLogs> {
-    const source = this.sourceWith(kind, 'logs');
-    return source.getLogs!(hostId, ref, { tail, timestamps: true });
+  logs(kind: SourceKind, hostId: string, ref: string, options: LogOptions): Promise<ContainerLogs> {
+    return this.registry.sourceWith(kind, 'logs').getLogs(hostId, ref, options);
   }
 
   stats(kind: SourceKind, hostId: string, ref: string): Promise<ContainerStats> {
-    const source = this.sourceWith(kind, 'stats');
-    if (source.getStats) {
-      return source.getStats(hostId, ref);
-    }
-    return this.reportedStats(source, hostId, ref);
+    return this.registry.sourceWith(kind, 'stats').getStats(hostId, ref);
   }
 
-  act(
+  /** Runs a whitelisted action and records it once in the audit log, done or failed. */
+  async act(
     actor: AuthUser,
     kind: SourceKind,
     hostId: string,
@@ -80,12 +72,23 @@ export class ContainersService {
     action: ContainerAction,
     force = false,
   ): Promise<void> {
-    const source = this.sourceWith(kind, 'manage');
-    return source.runAction!(actor, hostId, ref, action, { force });
+    const source = this.registry.sourceWith(kind, 'manage');
+    assertContainerRef(ref);
+    const hostName = await source.hostName(hostId);
+    await this.audit.recordOutcome(
+      {
+        actor: actor.username,
+        action: `${kind}.container.${action}`,
+        target: `${kind}:${hostName}/${ref}`,
+        context: `hostId=${hostId}${action === 'remove' ? ` force=${force}` : ''}`,
+      },
+      () => source.runAction(hostId, ref, action, { force }),
+      describeOutcome,
+    );
   }
 
   private async containersOf(host: ContainerHost): Promise<HostContainer[]> {
-    const containers = await this.source(host.source).listContainers(host.hostId);
+    const containers = await this.registry.source(host.source).listContainers(host.hostId);
     return containers.map((c) => ({
       ...c,
       source: host.source,
@@ -93,38 +96,10 @@ export class ContainersService {
       hostName: host.name,
     }));
   }
+}
 
-  /** Sources that only report stats (the agent) keep them on the container itself. */
-  private async reportedStats(
-    source: ContainerSource,
-    hostId: string,
-    ref: string,
-  ): Promise<ContainerStats> {
-    const { stats } = await source.getContainer(hostId, ref);
-    if (!stats) {
-      throw new AppError(ErrorCode.NotFound, `No stats reported for container ${ref}`);
-    }
-    return stats;
-  }
-
-  private source(kind: SourceKind): ContainerSource {
-    const source = this.registry.get(kind);
-    if (!source) {
-      throw new AppError(ErrorCode.NotFound, `No ${kind} source is configured`);
-    }
-    return source;
-  }
-
-  private sourceWith(kind: SourceKind, capability: Capability): ContainerSource {
-    const source = this.source(kind);
-    if (!source.capabilities.includes(capability)) {
-      throw new AppError(
-        ErrorCode.BadRequest,
-        `${CAPABILITY_NAMES[capability]} not available: not reported by the ${kind} source`,
-      );
-    }
-    return source;
-  }
+function describeOutcome(outcome: ActionOutcome): string {
+  return outcome === 'unchanged' ? 'no change: already in that state' : 'done';
 }
 
 function readableReason(reason: unknown): string {

@@ -6,7 +6,7 @@
  */
 import type { ContainerStats } from '@archnest/contracts';
 import { EMPTY_STATS } from '../../src/container-sources/docker-tcp/stats';
-import { DockerStatsCollector } from '../../src/container-sources/docker-tcp/stats-collector';
+import { DockerTcpStatsCollector } from '../../src/container-sources/docker-tcp/stats-collector';
 import { runDocker } from '../harness/docker-engine';
 import { loadInfra } from '../harness/infra';
 import { CPU_WINDOW_MIN_MS } from '../../src/container-sources/docker-tcp/previous-samples';
@@ -28,7 +28,7 @@ describe('docker-tcp stats collector', () => {
   let proxy: RecordingEngineProxy;
   let testApp: TestApp;
   let admin: Http;
-  let collector: DockerStatsCollector;
+  let collector: DockerTcpStatsCollector;
   let hostId: string;
   let base: string;
   let busyId: string;
@@ -55,7 +55,7 @@ describe('docker-tcp stats collector', () => {
     testApp = await startTestApp({ ARCHNEST_DOCKER_STATS_INTERVAL_MS: INTERVAL_MS });
     const http = new Http(testApp.app);
     admin = http.as((await seedUsers(http)).admin);
-    collector = testApp.app.get(DockerStatsCollector);
+    collector = testApp.app.get(DockerTcpStatsCollector);
     hostId = (await addHost(admin, { name: 'collected', url: proxyUrl })).id;
     base = `/api/docker/hosts/${hostId}/containers`;
     await waitFor('the round started by adding the host', () =>

@@ -1,5 +1,5 @@
-import type { AgentContainer, AgentReport } from '@archnest/contracts';
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import type { AgentReport } from '@archnest/contracts';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -14,13 +14,8 @@ import {
 import { Throttle } from '@nestjs/throttler';
 import { Public } from '../../common/decorators/public.decorator';
 import { AGENT_TOKEN, USER_JWT } from '../../openapi';
-import {
-  AgentContainerParams,
-  AgentHostParams,
-  AgentHostResponse,
-  AgentReportReceiptResponse,
-} from './agent-read.dto';
-import { AgentContainerDto, AgentReportDto } from './agent-report.dto';
+import { AgentHostResponse, AgentReportReceiptResponse } from './agent-read.dto';
+import { AgentReportDto } from './agent-report.dto';
 import { AgentReportPipe } from './agent-report.pipe';
 import { AgentReportThrottlerGuard } from './agent-report-throttler.guard';
 import { AgentTokenGuard } from './agent-token.guard';
@@ -29,6 +24,7 @@ import { AgentsService } from './agents.service';
 /** Per host id: an agent reports every 30 s; this leaves room for retries and bursts. */
 export const AGENT_REPORTS_PER_MINUTE = 120;
 
+/** Agent ingest and the agent host list; their containers are served by ContainersController. */
 @ApiTags('agents')
 @Controller('agents/docker')
 export class AgentsController {
@@ -62,19 +58,5 @@ export class AgentsController {
   @ApiOkResponse({ type: [AgentHostResponse] })
   listHosts(): Promise<AgentHostResponse[]> {
     return this.agents.listAgentHosts();
-  }
-
-  @Get('hosts/:hostId/containers')
-  @ApiBearerAuth(USER_JWT)
-  @ApiOkResponse({ type: [AgentContainerDto], description: 'As reported, env masked' })
-  listContainers(@Param() { hostId }: AgentHostParams): Promise<AgentContainer[]> {
-    return this.agents.listAgentContainers(hostId);
-  }
-
-  @Get('hosts/:hostId/containers/:containerId')
-  @ApiBearerAuth(USER_JWT)
-  @ApiOkResponse({ type: AgentContainerDto })
-  getContainer(@Param() { hostId, containerId }: AgentContainerParams): Promise<AgentContainer> {
-    return this.agents.getAgentContainer(hostId, containerId);
   }
 }

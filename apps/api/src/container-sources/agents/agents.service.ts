@@ -6,12 +6,13 @@ import type {
   Capability,
   ContainerDetail,
   ContainerHost,
+  ContainerStats,
   ContainerSummary,
 } from '@archnest/contracts';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { SourceRegistry } from '../../containers/source-registry';
+import { SourceRegistry } from '../source-registry';
 import type { ContainerSource } from '../container-source';
 import { AgentReportEntity } from './agent-report.entity';
 import { AgentReportsRepository } from './agent-reports.repository';
@@ -115,7 +116,24 @@ export class AgentsService implements ContainerSource, OnModuleInit {
     return (await this.listAgentContainers(hostId)).map(toContainerSummary);
   }
 
+  async hostName(hostId: string): Promise<string> {
+    const report = await this.reports.findOne(hostId);
+    if (!report) {
+      throw new AppError(ErrorCode.NotFound, `No report from agent host ${hostId}`);
+    }
+    return report.hostname;
+  }
+
   async getContainer(hostId: string, ref: string): Promise<ContainerDetail> {
     return toContainerDetail(await this.getAgentContainer(hostId, ref));
+  }
+
+  /** The stats of the latest report; agents sample them on every run. */
+  async getStats(hostId: string, ref: string): Promise<ContainerStats> {
+    const { stats } = await this.getAgentContainer(hostId, ref);
+    if (!stats) {
+      throw new AppError(ErrorCode.NotFound, `No stats reported for container ${ref}`);
+    }
+    return stats;
   }
 }

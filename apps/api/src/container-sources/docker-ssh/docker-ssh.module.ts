@@ -1,12 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SshModule } from '../../ssh/ssh.module';
-import { ExecModule } from '../exec/exec.module';
-import { DockerSshContainersController } from './docker-ssh-containers.controller';
 import { DockerSshTargetsController } from './docker-ssh-targets.controller';
 import { DockerSshRunner } from './docker-ssh.runner';
 import { DockerSshService } from './docker-ssh.service';
-import { DockerSshExecGateway } from './exec/docker-ssh-exec.gateway';
 import { DockerSshExecService } from './exec/docker-ssh-exec.service';
 import { SshTargetChains } from './ssh-target-chains';
 import { SshTargetSecrets } from './ssh-target-secrets';
@@ -14,10 +11,10 @@ import { SshTargetEntity } from './ssh-target.entity';
 import { SshTargetsRepository } from './ssh-targets.repository';
 import { SshTargetsService } from './ssh-targets.service';
 
-/** The docker-ssh source (SPEC §3.2): targets, containers and exec over the SSH transport. */
+/** The docker-ssh source (docs/docker-over-ssh.md): targets, containers and exec over SSH. */
 @Module({
-  imports: [TypeOrmModule.forFeature([SshTargetEntity]), SshModule, ExecModule],
-  controllers: [DockerSshTargetsController, DockerSshContainersController],
+  imports: [TypeOrmModule.forFeature([SshTargetEntity]), SshModule],
+  controllers: [DockerSshTargetsController],
   providers: [
     SshTargetsRepository,
     SshTargetSecrets,
@@ -26,7 +23,6 @@ import { SshTargetsService } from './ssh-targets.service';
     SshTargetsService,
     DockerSshService,
     DockerSshExecService,
-    DockerSshExecGateway,
   ],
 })
 export class DockerSshModule {}

@@ -1,14 +1,12 @@
 import type { ContainerAction } from '@archnest/contracts';
-import type { AuditRecord, AuditService } from '../../audit/audit.service';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
-import { SourceRegistry } from '../../containers/source-registry';
+import { SourceRegistry } from '../source-registry';
 import type { CommandResult } from '../../ssh/exec-command';
 import type { DockerSshRunner } from './docker-ssh.runner';
+import type { DockerSshExecService } from './exec/docker-ssh-exec.service';
 import { DockerSshService } from './docker-ssh.service';
 import type { SshTargetEntity } from './ssh-target.entity';
 import type { SshTargetsService } from './ssh-targets.service';
-
-const admin = { id: 'u1', username: 'admin', role: 'admin' as const };
 
 function target(overrides: Partial<SshTargetEntity> = {}): SshTargetEntity {
   return {
@@ -32,7 +30,6 @@ function target(overrides: Partial<SshTargetEntity> = {}): SshTargetEntity {
 const ok = (stdout = ''): CommandResult => ({ stdout, stderr: '', exitCode: 0, truncated: false });
 
 function setup(targets: SshTargetEntity[] = [target()]) {
-  const audit: AuditRecord[] = [];
   const run = jest.fn((_target: SshTargetEntity, _argv: string[]) => Promise.resolve(ok()));
   const require = jest.fn((id: string) => {
     const found = targets.find((t) => t.id === id);
@@ -44,9 +41,9 @@ function setup(targets: SshTargetEntity[] = [target()]) {
     { require, entities: () => Promise.resolve(targets) } as unknown as SshTargetsService,
     { run, read: run, lastSeen: () => null } as unknown as DockerSshRunner,
     new SourceRegistry(),
-    { record: (r: AuditRecord) => Promise.resolve(void audit.push(r)) } as unknown as AuditService,
+    {} as DockerSshExecService,
   );
-  return { service, run, require, audit };
+  return { service, run, require };
 }
 
 describe('DockerSshService', () => {
@@ -58,7 +55,7 @@ describe('DockerSshService', () => {
         service.getContainer('t1', ref),
         service.getLogs('t1', ref, { tail: 10, timestamps: true }),
         service.getStats('t1', ref),
-        service.runAction(admin, 't1', ref, 'stop', {}),
+        service.runAction('t1', ref, 'stop', {}),
       ];
       for (const call of calls) {
         await expect(call).rejects.toMatchObject({ code: ErrorCode.BadRequest });
@@ -71,33 +68,17 @@ describe('DockerSshService', () => {
   it('refuses a verb outside the whitelist before running anything', async () => {
     const { service, run } = setup();
     await expect(
-      service.runAction(admin, 't1', 'web', 'kill' as ContainerAction, {}),
+      service.runAction('t1', 'web', 'kill' as ContainerAction, {}),
     ).rejects.toMatchObject({ code: ErrorCode.BadRequest });
     expect(run).not.toHaveBeenCalled();
   });
 
-  it('runs an action on the target and audits it, failures included', async () => {
-    const { service, run, audit } = setup();
-    await service.runAction(admin, 't1', 'web', 'remove', { force: true });
+  it('runs an action on the target and passes its failure on', async () => {
+    const { service, run } = setup();
+    await expect(service.runAction('t1', 'web', 'remove', { force: true })).resolves.toBe('done');
     expect(run.mock.calls[0]?.[1]).toEqual(['docker', 'rm', '--force', '--', 'web']);
     run.mockRejectedValueOnce(new AppError(ErrorCode.Conflict, 'web is not running'));
-    await expect(service.runAction(admin, 't1', 'web', 'pause', {})).rejects.toThrow(/not running/);
-    expect(audit).toEqual([
-      {
-        actor: 'admin',
-        action: 'docker-ssh.container.remove',
-        target: 'docker-ssh:box/web',
-        result: 'success',
-        detail: 'force',
-      },
-      {
-        actor: 'admin',
-        action: 'docker-ssh.container.pause',
-        target: 'docker-ssh:box/web',
-        result: 'failure',
-        detail: 'web is not running',
-      },
-    ]);
+    await expect(service.runAction('t1', 'web', 'pause', {})).rejects.toThrow(/not running/);
   });
 
   it('reports hosts without failing: unpinned is unknown, failing is unreachable', async () => {

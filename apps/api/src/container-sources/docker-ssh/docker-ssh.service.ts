@@ -9,17 +9,22 @@ import {
   type ContainerSummary,
 } from '@archnest/contracts';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { AuditService } from '../../audit/audit.service';
-import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
-import { SourceRegistry } from '../../containers/source-registry';
+import { SourceRegistry } from '../source-registry';
 import { assertContainerRef } from '../container-ref';
-import type { ActionOptions, ContainerSource, LogOptions } from '../container-source';
+import type {
+  ActionOptions,
+  ActionOutcome,
+  ContainerSource,
+  LogOptions,
+} from '../container-source';
+import type { ExecRequest, SourceExec } from '../exec/exec-handle';
 import { toContainerDetail } from '../docker-json/normalize';
 import type { EngineInspect } from '../docker-json/engine-types';
 import { dockerCli } from './docker-cli';
 import { parseInspect, parseLogs, parsePs, parseStats } from './docker-cli-output';
 import { DockerSshRunner } from './docker-ssh.runner';
+import { DockerSshExecService } from './exec/docker-ssh-exec.service';
 import { cliOf } from './ssh-target-chains';
 import type { SshTargetEntity } from './ssh-target.entity';
 import { SshTargetsService } from './ssh-targets.service';
@@ -42,7 +47,7 @@ export class DockerSshService implements ContainerSource, OnModuleInit {
     private readonly targets: SshTargetsService,
     private readonly runner: DockerSshRunner,
     private readonly registry: SourceRegistry,
-    private readonly audit: AuditService,
+    private readonly exec: DockerSshExecService,
   ) {}
 
   onModuleInit(): void {
@@ -52,6 +57,10 @@ export class DockerSshService implements ContainerSource, OnModuleInit {
   async listHosts(): Promise<ContainerHost[]> {
     const targets = await this.targets.entities();
     return Promise.all(targets.map((target) => this.probe(target)));
+  }
+
+  async hostName(hostId: string): Promise<string> {
+    return (await this.targets.require(hostId)).name;
   }
 
   async listContainers(hostId: string): Promise<ContainerSummary[]> {
@@ -89,12 +98,11 @@ export class DockerSshService implements ContainerSource, OnModuleInit {
   }
 
   async runAction(
-    actor: AuthUser,
     hostId: string,
     ref: string,
     action: ContainerAction,
     options: ActionOptions,
-  ): Promise<void> {
+  ): Promise<ActionOutcome> {
     assertContainerRef(ref);
     if (!CONTAINER_ACTIONS.includes(action)) {
       throw new AppError(
@@ -104,23 +112,15 @@ export class DockerSshService implements ContainerSource, OnModuleInit {
     }
     const target = await this.targets.require(hostId);
     const argv = dockerCli.action(cliOf(target), action, ref, options.force);
-    const record = (result: 'success' | 'failure', detail?: string): Promise<void> =>
-      this.audit.record({
-        actor: actor.username,
-        action: `docker-ssh.container.${action}`,
-        target: `docker-ssh:${target.name}/${ref}`,
-        result,
-        detail: detail ?? (options.force ? 'force' : undefined),
-      });
-    try {
-      await this.runner.run(target, argv, `docker ${action} ${ref}`, {
-        timeoutMs: ACTION_TIMEOUT_MS,
-      });
-    } catch (error) {
-      await record('failure', error instanceof AppError ? error.message : 'unexpected error');
-      throw error;
-    }
-    await record('success');
+    await this.runner.run(target, argv, `docker ${action} ${ref}`, {
+      timeoutMs: ACTION_TIMEOUT_MS,
+    });
+    return 'done';
+  }
+
+  async openExec(hostId: string, ref: string, request: ExecRequest): Promise<SourceExec> {
+    assertContainerRef(ref);
+    return this.exec.open(await this.targets.require(hostId), ref, request);
   }
 
   /** Status and container count of one target; never throws. */

@@ -30,6 +30,12 @@ function describe(target: SshTargetEntity): string {
 }
 
 /** Admin inventory of SSH targets: CRUD, host-key pinning, connection test. */
+/** A saved row and what the audit log says about the change. */
+interface Audited {
+  row: SshTargetEntity;
+  detail: string;
+}
+
 @Injectable()
 export class SshTargetsService {
   constructor(
@@ -81,8 +87,9 @@ export class SshTargetsService {
       updatedAt: now,
     };
     await assertValidChain(target, (id) => this.targets.findById(id));
-    const saved = await this.targets.save(target);
-    await this.record(actor, 'docker-ssh.target.create', saved, describe(saved));
+    const saved = await this.audited(actor, 'docker-ssh.target.create', target.name, () =>
+      this.targets.save(target).then((row) => ({ row, detail: describe(row) })),
+    );
     return toSshTargetResponse(saved);
   }
 
@@ -98,14 +105,11 @@ export class SshTargetsService {
       changed.push('credentials');
     }
     await assertValidChain(target, (hopId) => this.targets.findById(hopId));
-    const saved = await this.targets.save(target);
-    this.pool.invalidate(id);
-    await this.record(
-      actor,
-      'docker-ssh.target.update',
-      saved,
-      `changed ${changed.join(', ') || 'nothing'}`,
+    const detail = `changed ${changed.join(', ') || 'nothing'}`;
+    const saved = await this.audited(actor, 'docker-ssh.target.update', target.name, () =>
+      this.targets.save(target).then((row) => ({ row, detail })),
     );
+    this.pool.invalidate(id);
     return toSshTargetResponse(saved);
   }
 
@@ -116,9 +120,10 @@ export class SshTargetsService {
       const names = dependents.map((t) => `'${t.name}'`).join(', ');
       throw new AppError(ErrorCode.Conflict, `'${target.name}' is the jump host of ${names}`);
     }
-    await this.targets.delete(id);
+    await this.audited(actor, 'docker-ssh.target.delete', target.name, () =>
+      this.targets.delete(id).then(() => ({ row: target, detail: describe(target) })),
+    );
     this.pool.invalidate(id);
-    await this.record(actor, 'docker-ssh.target.delete', target, describe(target));
   }
 
   /** Reads the key the target presents now, through its (pinned) jump hosts. */
@@ -135,10 +140,16 @@ export class SshTargetsService {
     fingerprint: string,
   ): Promise<SshTargetResponse> {
     const target = await this.require(id);
+    const saved = await this.audited(actor, 'docker-ssh.host-key.accept', target.name, () =>
+      this.pin(target, fingerprint),
+    );
+    this.pool.invalidate(id);
+    return toSshTargetResponse(saved);
+  }
+
+  private async pin(target: SshTargetEntity, fingerprint: string): Promise<Audited> {
     const scanned = await this.scan(target);
     if (scanned.fingerprint !== fingerprint) {
-      const detail = `offered ${fingerprint}, target presents ${scanned.fingerprint}`;
-      await this.record(actor, 'docker-ssh.host-key.accept', target, detail, 'failure');
       throw new AppError(
         ErrorCode.Conflict,
         `host key mismatch for target '${target.name}': it presents ${scanned.fingerprint}, ` +
@@ -147,11 +158,9 @@ export class SshTargetsService {
     }
     const previous = target.hostKeyFingerprint;
     target.hostKeyFingerprint = fingerprint;
-    const saved = await this.targets.save(target);
-    this.pool.invalidate(id);
+    const row = await this.targets.save(target);
     const detail = `pinned ${fingerprint} (${scanned.keyType})${previous ? `, was ${previous}` : ''}`;
-    await this.record(actor, 'docker-ssh.host-key.accept', saved, detail);
-    return toSshTargetResponse(saved);
+    return { row, detail };
   }
 
   /** Runs `docker version` on the target: proves the chain, the keys, the login and docker. */
@@ -207,19 +216,18 @@ export class SshTargetsService {
     }
   }
 
-  private record(
+  /** Records `work` once: success with the detail it returns, or failure with its error. */
+  private async audited(
     actor: AuthUser,
     action: string,
-    target: SshTargetEntity,
-    detail: string,
-    result: 'success' | 'failure' = 'success',
-  ): Promise<void> {
-    return this.audit.record({
-      actor: actor.username,
-      action,
-      target: `docker-ssh:${target.name}`,
-      result,
-      detail,
-    });
+    targetName: string,
+    work: () => Promise<Audited>,
+  ): Promise<SshTargetEntity> {
+    const { row } = await this.audit.recordOutcome(
+      { actor: actor.username, action, target: `docker-ssh:${targetName}` },
+      work,
+      ({ detail }) => detail,
+    );
+    return row;
   }
 }

@@ -1,4 +1,18 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type {
+  CreateDockerHostRequest,
+  DockerHost,
+  DockerHostTest,
+  DockerHostTlsStatus,
+  DockerTls,
+  UpdateDockerHostRequest,
+} from '@archnest/contracts';
+import {
+  ApiProperty,
+  ApiPropertyOptional,
+  IntersectionType,
+  OmitType,
+  PartialType,
+} from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -22,7 +36,7 @@ export function toBoolean({ value }: { value: unknown }): unknown {
   return value === 'true' ? true : value === 'false' ? false : value;
 }
 
-export class DockerTlsDto implements TlsMaterial {
+export class DockerTlsDto implements TlsMaterial, DockerTls {
   @ApiProperty({ writeOnly: true, description: 'PEM certificate of the CA that signed the engine' })
   @IsString()
   @MaxLength(PEM_MAX_LENGTH)
@@ -39,7 +53,7 @@ export class DockerTlsDto implements TlsMaterial {
   key!: string;
 }
 
-export class CreateDockerHostDto {
+export class CreateDockerHostDto implements CreateDockerHostRequest {
   @ApiProperty({ example: 'docker01', pattern: DOCKER_HOST_NAME_PATTERN.source })
   @Matches(DOCKER_HOST_NAME_PATTERN, {
     message: 'name must be 1-64 letters, digits, spaces, dots, dashes or underscores',
@@ -62,20 +76,8 @@ export class CreateDockerHostDto {
   tls?: DockerTlsDto;
 }
 
-export class UpdateDockerHostDto {
-  @ApiPropertyOptional({ pattern: DOCKER_HOST_NAME_PATTERN.source })
-  @IsOptional()
-  @Matches(DOCKER_HOST_NAME_PATTERN, {
-    message: 'name must be 1-64 letters, digits, spaces, dots, dashes or underscores',
-  })
-  name?: string;
-
-  @ApiPropertyOptional({ description: ENGINE_URL_EXAMPLES })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  url?: string;
-
+/** The `tls` of an update, which may also be null. */
+class DockerTlsChangeDto {
   @ApiPropertyOptional({
     type: DockerTlsDto,
     nullable: true,
@@ -86,6 +88,17 @@ export class UpdateDockerHostDto {
   @Type(() => DockerTlsDto)
   tls?: DockerTlsDto | null;
 }
+
+/**
+ * Any of the create fields, `tls` as above. Composed rather than subclassed so that the fields a
+ * request leaves out stay absent from the instance (the audit detail lists the present ones).
+ */
+export class UpdateDockerHostDto
+  extends IntersectionType(
+    PartialType(OmitType(CreateDockerHostDto, ['tls'] as const)),
+    DockerTlsChangeDto,
+  )
+  implements UpdateDockerHostRequest {}
 
 export class SaveDockerHostQuery {
   @ApiPropertyOptional({
@@ -105,12 +118,12 @@ export class DockerHostParams {
   hostId!: string;
 }
 
-export class DockerTlsStatus {
+export class DockerTlsStatus implements DockerHostTlsStatus {
   @ApiProperty({ description: 'TLS material is stored (it is never returned)' })
   configured!: boolean;
 }
 
-export class DockerHostResponse {
+export class DockerHostResponse implements DockerHost {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ example: 'tcp://docker01.lan:2376' }) url!: string;
@@ -120,7 +133,7 @@ export class DockerHostResponse {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
-export class DockerHostTestResponse {
+export class DockerHostTestResponse implements DockerHostTest {
   @ApiProperty({ description: 'The engine answered' }) ok!: boolean;
   @ApiProperty({ type: String, nullable: true, example: '28.2.2' }) version!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '1.50' }) apiVersion!: string | null;

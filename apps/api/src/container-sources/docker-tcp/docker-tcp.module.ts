@@ -1,28 +1,25 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DockerContainersController } from './docker-containers.controller';
 import { DockerHostEntity } from './docker-host.entity';
-import { DockerHostsController } from './docker-hosts.controller';
-import { DockerHostsRepository } from './docker-hosts.repository';
-import { DockerHostsService } from './docker-hosts.service';
+import { DockerTcpHostsController } from './docker-tcp-hosts.controller';
+import { DockerTcpHostsRepository } from './docker-tcp-hosts.repository';
+import { DockerTcpHostsService } from './docker-tcp-hosts.service';
 import { DockerTcpService } from './docker-tcp.service';
-import { DockerEngineClients } from './engine-client';
-import { DockerStatsCollector } from './stats-collector';
-import { DockerExecGateway } from './exec/docker-exec.gateway';
-import { DockerExecService } from './exec/docker-exec.service';
-import { ExecModule } from '../exec/exec.module';
+import { DockerTcpEngineClients } from './engine-client';
+import { DockerTcpExecService } from './exec/docker-tcp-exec.service';
+import { DockerTcpStatsCollector } from './stats-collector';
 
+/** The docker-tcp source: stored Engine API hosts, their containers, stats and exec. */
 @Module({
-  imports: [TypeOrmModule.forFeature([DockerHostEntity]), ExecModule],
-  controllers: [DockerHostsController, DockerContainersController],
+  imports: [TypeOrmModule.forFeature([DockerHostEntity])],
+  controllers: [DockerTcpHostsController],
   providers: [
-    DockerHostsRepository,
-    DockerHostsService,
-    DockerEngineClients,
-    DockerStatsCollector,
+    DockerTcpHostsRepository,
+    DockerTcpHostsService,
+    DockerTcpEngineClients,
+    DockerTcpStatsCollector,
     DockerTcpService,
-    DockerExecService,
-    DockerExecGateway,
+    DockerTcpExecService,
   ],
 })
 export class DockerTcpModule {}

@@ -8,28 +8,32 @@ import type {
   ContainerSummary,
 } from '@archnest/contracts';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { AuditService } from '../../audit/audit.service';
-import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { AppError } from '../../common/errors/app-error';
-import { SourceRegistry } from '../../containers/source-registry';
+import { SourceRegistry } from '../source-registry';
 import { assertContainerRef } from '../container-ref';
-import type { ActionOptions, ContainerSource, LogOptions } from '../container-source';
+import type {
+  ActionOptions,
+  ActionOutcome,
+  ContainerSource,
+  LogOptions,
+} from '../container-source';
+import type { ExecRequest, SourceExec } from '../exec/exec-handle';
 import type { DockerHostEntity } from './docker-host.entity';
-import { DockerHostsRepository } from './docker-hosts.repository';
-import { DockerEngineClients, ENGINE_TIMEOUT_MS, SAFE_TO_RESEND } from './engine-client';
+import { DockerTcpHostsRepository } from './docker-tcp-hosts.repository';
+import { DockerTcpEngineClients, ENGINE_TIMEOUT_MS, SAFE_TO_RESEND } from './engine-client';
 import {
   inspectContainer,
   listContainers,
   performAction,
   readLogs,
   sampleStats,
-  type ActionOutcome,
 } from './engine-operations';
+import { DockerTcpExecService } from './exec/docker-tcp-exec.service';
 import type { EngineInspect } from '../docker-json/engine-types';
 import { toContainerDetail, toContainerSummary } from '../docker-json/normalize';
 import { PreviousSamples } from './previous-samples';
 import { EMPTY_STATS, hasNoStats } from './stats';
-import { DockerStatsCollector, isStillCurrent } from './stats-collector';
+import { DockerTcpStatsCollector, isStillCurrent } from './stats-collector';
 
 /** How long the host list waits for each engine before showing it unreachable. */
 export const PROBE_TIMEOUT_MS = 3_000;
@@ -51,11 +55,11 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
   private readonly samples = new PreviousSamples();
 
   constructor(
-    private readonly hosts: DockerHostsRepository,
-    private readonly engines: DockerEngineClients,
-    private readonly audit: AuditService,
+    private readonly hosts: DockerTcpHostsRepository,
+    private readonly engines: DockerTcpEngineClients,
     private readonly registry: SourceRegistry,
-    private readonly collector: DockerStatsCollector,
+    private readonly collector: DockerTcpStatsCollector,
+    private readonly exec: DockerTcpExecService,
   ) {}
 
   onModuleInit(): void {
@@ -80,6 +84,10 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
       capabilities: [...this.capabilities],
       lastSeenAt: (counts[i] === null ? host.lastSeenAt : now)?.toISOString() ?? null,
     }));
+  }
+
+  async hostName(hostId: string): Promise<string> {
+    return (await this.hosts.require(hostId)).name;
   }
 
   async listContainers(hostId: string): Promise<ContainerSummary[]> {
@@ -133,32 +141,18 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
   }
 
   async runAction(
-    actor: AuthUser,
     hostId: string,
     ref: string,
     action: ContainerAction,
     options: ActionOptions,
-  ): Promise<void> {
+  ): Promise<ActionOutcome> {
     assertContainerRef(ref);
-    const host = await this.hosts.require(hostId);
-    const record = (result: 'success' | 'failure', detail: string) =>
-      this.audit.record({
-        actor: actor.username,
-        action: `docker-tcp.container.${action}`,
-        target: `docker-tcp:${host.name}/${ref}`,
-        result,
-        detail: `hostId=${host.id}${action === 'remove' ? ` force=${options.force === true}` : ''} ${detail}`,
-      });
-    try {
-      const outcome = await this.act(host, ref, action, options);
-      await record(
-        'success',
-        outcome === 'unchanged' ? 'no change: already in that state' : 'done',
-      );
-    } catch (error) {
-      await record('failure', `error: ${error instanceof Error ? error.message : String(error)}`);
-      throw error;
-    }
+    return this.act(await this.hosts.require(hostId), ref, action, options);
+  }
+
+  async openExec(hostId: string, ref: string, request: ExecRequest): Promise<SourceExec> {
+    assertContainerRef(ref);
+    return this.exec.open(await this.hosts.require(hostId), ref, request);
   }
 
   /**

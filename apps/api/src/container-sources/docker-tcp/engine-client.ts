@@ -125,7 +125,7 @@ function dropIdleConnections(agent: HttpAgent): void {
  * 504 after ENGINE_TIMEOUT_MS and never holds up requests to other hosts.
  */
 @Injectable()
-export class DockerEngineClients implements OnApplicationShutdown {
+export class DockerTcpEngineClients implements OnApplicationShutdown {
   private readonly clients = new Map<string, CachedClient>();
 
   constructor(private readonly crypto: CryptoService) {}

@@ -1,6 +1,6 @@
 import type { ContainerAction, ContainerLogs, ContainerStats } from '@archnest/contracts';
 import type Docker from 'dockerode';
-import type { ActionOptions, LogOptions } from '../container-source';
+import type { ActionOptions, ActionOutcome, LogOptions } from '../container-source';
 import { expectShape, isEngineObject } from './engine-errors';
 import type {
   EngineCpuStats,
@@ -29,9 +29,6 @@ export const STATS_SAMPLE_GAP_MS = 500;
 /** Bounds of one logs answer: text kept in memory, and one line (Docker splits at 16 KiB). */
 export const LOG_MAX_BYTES = 2 * 1024 * 1024;
 export const LOG_MAX_LINE_LENGTH = 16 * 1024;
-
-/** Whether the action changed anything; Docker answers 304 to start/stop when nothing to do. */
-export type ActionOutcome = 'done' | 'unchanged';
 
 /** Every container, or only the running ones. */
 export async function listContainers(

@@ -1,9 +1,9 @@
 import type Docker from 'dockerode';
 import type { EngineInspect, EngineStats } from '../docker-json/engine-types';
 import type { DockerHostEntity } from './docker-host.entity';
-import type { DockerHostsRepository } from './docker-hosts.repository';
-import type { DockerEngineClients, EngineWork } from './engine-client';
-import { DockerStatsCollector, isStillCurrent, type CollectedStats } from './stats-collector';
+import type { DockerTcpHostsRepository } from './docker-tcp-hosts.repository';
+import type { DockerTcpEngineClients, EngineWork } from './engine-client';
+import { DockerTcpStatsCollector, isStillCurrent, type CollectedStats } from './stats-collector';
 
 const ID = 'a'.repeat(64);
 const READ_AT = '2026-11-27T10:00:10Z';
@@ -36,7 +36,7 @@ describe('isStillCurrent', () => {
   });
 });
 
-describe('DockerStatsCollector', () => {
+describe('DockerTcpStatsCollector', () => {
   const host = { id: 'h1', name: 'lab', url: 'tcp://lab:2376' } as DockerHostEntity;
 
   /** A fake engine with one running container whose stats answer when `release` is called. */
@@ -54,7 +54,7 @@ describe('DockerStatsCollector', () => {
     } as unknown as Docker;
     const engines = {
       call: <T>(_host: unknown, work: EngineWork<T>) => work(docker, new AbortController().signal),
-    } as unknown as DockerEngineClients;
+    } as unknown as DockerTcpEngineClients;
     const settle = () => new Promise((resolve) => setImmediate(resolve));
     return {
       engines,
@@ -65,9 +65,9 @@ describe('DockerStatsCollector', () => {
     };
   }
 
-  function collectorWith(engines: DockerEngineClients, intervalMs = 5_000) {
-    const hosts = { list: () => Promise.resolve([host]) } as unknown as DockerHostsRepository;
-    return new DockerStatsCollector(hosts, engines, { dockerStatsIntervalMs: intervalMs });
+  function collectorWith(engines: DockerTcpEngineClients, intervalMs = 5_000) {
+    const hosts = { list: () => Promise.resolve([host]) } as unknown as DockerTcpHostsRepository;
+    return new DockerTcpStatsCollector(hosts, engines, { dockerStatsIntervalMs: intervalMs });
   }
 
   it('keeps each running container by id after a round, with the engine read time', async () => {

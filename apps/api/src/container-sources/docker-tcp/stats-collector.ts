@@ -9,9 +9,10 @@ import {
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { engineTime } from '../docker-json/docker-status';
 import type { EngineInspect } from '../docker-json/engine-types';
+import { errorReason } from '../../common/errors/error-reason';
 import type { DockerHostEntity } from './docker-host.entity';
-import { DockerHostsRepository } from './docker-hosts.repository';
-import { DockerEngineClients, SAFE_TO_RESEND } from './engine-client';
+import { DockerTcpHostsRepository } from './docker-tcp-hosts.repository';
+import { DockerTcpEngineClients, SAFE_TO_RESEND } from './engine-client';
 import { listContainers, sampleStats } from './engine-operations';
 import { PreviousSamples } from './previous-samples';
 
@@ -68,8 +69,8 @@ class HostFigures {
  * removed meanwhile gets a new figures object, and the old round stops at its next sample.
  */
 @Injectable()
-export class DockerStatsCollector implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(DockerStatsCollector.name);
+export class DockerTcpStatsCollector implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DockerTcpStatsCollector.name);
   private readonly figures = new Map<string, HostFigures>();
   private readonly previous = new PreviousSamples();
   private readonly rounds = new Map<string, Promise<void>>();
@@ -78,8 +79,8 @@ export class DockerStatsCollector implements OnApplicationBootstrap, BeforeAppli
   private stopped = false;
 
   constructor(
-    private readonly hosts: DockerHostsRepository,
-    private readonly engines: DockerEngineClients,
+    private readonly hosts: DockerTcpHostsRepository,
+    private readonly engines: DockerTcpEngineClients,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'dockerStatsIntervalMs'>,
   ) {
     this.intervalMs = config.dockerStatsIntervalMs;
@@ -142,9 +143,7 @@ export class DockerStatsCollector implements OnApplicationBootstrap, BeforeAppli
       await Promise.all(hosts.map((host) => this.collectHost(host)));
     } catch (error) {
       if (!this.stopped) {
-        this.logger.warn(
-          `Stats round skipped: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        this.logger.warn(`Stats round skipped: ${errorReason(error)}`);
       }
     }
   }

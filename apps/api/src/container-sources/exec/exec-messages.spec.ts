@@ -37,3 +37,18 @@ describe('parseClientMessage', () => {
     expect(parseClientMessage(text)).toEqual({ ok: false, reason });
   });
 });
+
+describe('the start message source', () => {
+  const start = { type: 'start', token: 't', hostId: 'h1', container: 'web', cols: 80, rows: 24 };
+
+  it('keeps a known source and refuses an unknown one', () => {
+    expect(parseClientMessage(JSON.stringify({ ...start, source: 'docker-ssh' }))).toEqual({
+      ok: true,
+      message: { ...start, source: 'docker-ssh' },
+    });
+    expect(parseClientMessage(JSON.stringify({ ...start, source: 'podman' }))).toEqual({
+      ok: false,
+      reason: 'source must be one of docker-tcp, docker-ssh, agent',
+    });
+  });
+});

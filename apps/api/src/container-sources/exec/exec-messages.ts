@@ -1,4 +1,4 @@
-import { EXEC_TERMINAL_LIMITS, type ExecClientMessage } from '@archnest/contracts';
+import { EXEC_TERMINAL_LIMITS, SOURCE_KINDS, type ExecClientMessage } from '@archnest/contracts';
 
 /** Bounds of one client message; the gateway's maxPayload bounds the raw frame before this. */
 export const EXEC_INPUT_MAX = 64 * 1024;
@@ -39,6 +39,9 @@ function parseStart(fields: Fields): ParsedMessage {
   if (!isBoundedString(fields.hostId, ID_MAX) || !isBoundedString(fields.container, ID_MAX)) {
     return refuse('start needs hostId and container');
   }
+  if (fields.source !== undefined && !SOURCE_KINDS.includes(fields.source as never)) {
+    return refuse(`source must be one of ${SOURCE_KINDS.join(', ')}`);
+  }
   if (fields.shell !== undefined && fields.shell !== 'bash' && fields.shell !== 'sh') {
     return refuse('shell must be bash or sh');
   }
@@ -46,10 +49,18 @@ function parseStart(fields: Fields): ParsedMessage {
   if (typeof size === 'string') {
     return refuse(size);
   }
-  const { token, hostId, container, shell } = fields;
+  const { token, source, hostId, container, shell } = fields;
   return {
     ok: true,
-    message: { type: 'start', token, hostId, container, ...size, ...(shell ? { shell } : {}) },
+    message: {
+      type: 'start',
+      token,
+      ...(source ? { source: source as StartMessage['source'] } : {}),
+      hostId,
+      container,
+      ...size,
+      ...(shell ? { shell } : {}),
+    },
   };
 }
 

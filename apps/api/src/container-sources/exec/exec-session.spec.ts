@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
-import type { ExecHandle } from './exec-backend';
+import type { ExecHandle } from './exec-handle';
 import { ExecRefusal } from './exec-auth';
 import { ExecSession, type ExecSessionDeps } from './exec-session';
 
@@ -51,6 +51,7 @@ function setup(overrides: Partial<ExecSessionDeps> = {}) {
   const duplex = Object.assign(stream, { write: (data: string) => shell.write(data) });
   const handle: ExecHandle = {
     shell: 'sh',
+    source: 'docker-tcp',
     target: 'docker-tcp:lab/web',
     stream: duplex,
     resize: jest.fn(() => Promise.resolve()),
@@ -88,11 +89,7 @@ describe('ExecSession', () => {
     expect(socket.sent.at(-1)).toEqual({ type: 'exit', code: 3 });
     expect(socket.closedWith).toBe(EXEC_CLOSE.normal);
     expect(handle.terminate).toHaveBeenCalled();
-    expect(deps.recordEnd).toHaveBeenCalledWith(
-      ADMIN,
-      'docker-tcp:lab/web',
-      'shell exited after 0 s exit=3',
-    );
+    expect(deps.recordEnd).toHaveBeenCalledWith(ADMIN, handle, 'shell exited after 0 s exit=3');
   });
 
   it('ends the processes and records the end when the client closes the socket', async () => {
@@ -102,11 +99,7 @@ describe('ExecSession', () => {
     socket.emit('close');
     await session.settled();
     expect(handle.terminate).toHaveBeenCalled();
-    expect(deps.recordEnd).toHaveBeenCalledWith(
-      ADMIN,
-      'docker-tcp:lab/web',
-      'closed by the client after 0 s',
-    );
+    expect(deps.recordEnd).toHaveBeenCalledWith(ADMIN, handle, 'closed by the client after 0 s');
   });
 
   it('closes with 1001 on shutdown and resolves once the clean-up is done', async () => {
@@ -118,7 +111,7 @@ describe('ExecSession', () => {
     expect(handle.terminate).toHaveBeenCalled();
     expect(deps.recordEnd).toHaveBeenCalledWith(
       ADMIN,
-      'docker-tcp:lab/web',
+      handle,
       'ended by the server: The server is shutting down after 0 s',
     );
   });

@@ -4,7 +4,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
 import { ExecRefusal } from './exec-auth';
-import type { ExecHandle } from './exec-backend';
+import type { ExecHandle } from './exec-handle';
 import { parseClientMessage, type StartMessage } from './exec-messages';
 
 /** A client has this long to send `start` after connecting. */
@@ -17,7 +17,7 @@ const GOING_AWAY = 1001;
 export interface ExecSessionDeps {
   authenticate(token: string): Promise<AuthUser>;
   open(actor: AuthUser, start: StartMessage): Promise<ExecHandle>;
-  recordEnd(actor: AuthUser, target: string, detail: string): Promise<void>;
+  recordEnd(actor: AuthUser, handle: ExecHandle, detail: string): Promise<void>;
   onError(error: unknown): void;
 }
 
@@ -222,7 +222,7 @@ export class ExecSession {
     if (this.actor) {
       const seconds = Math.round((Date.now() - this.startedAt) / 1000);
       const exit = code === null ? '' : ` exit=${code}`;
-      await this.deps.recordEnd(this.actor, handle.target, `${reason} after ${seconds} s${exit}`);
+      await this.deps.recordEnd(this.actor, handle, `${reason} after ${seconds} s${exit}`);
     }
   }
 

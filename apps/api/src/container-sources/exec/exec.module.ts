@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { UsersModule } from '../../users/users.module';
+import { ContainerExec } from './container-exec';
 import { ExecAuthenticator } from './exec-auth';
+import { ContainerExecGateway, DockerSshExecAlias, DockerTcpExecAlias } from './exec.gateway';
 
-/** What every exec WebSocket needs: the start-message authenticator. */
+/** The exec WebSocket of every source (docs/exec-protocol.md) and its aliases. */
 @Module({
   imports: [
     UsersModule,
@@ -17,7 +19,12 @@ import { ExecAuthenticator } from './exec-auth';
       }),
     }),
   ],
-  providers: [ExecAuthenticator],
-  exports: [ExecAuthenticator],
+  providers: [
+    ExecAuthenticator,
+    ContainerExec,
+    ContainerExecGateway,
+    DockerTcpExecAlias,
+    DockerSshExecAlias,
+  ],
 })
 export class ExecModule {}

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import type { StartMessage } from '../../exec/exec-messages';
+import type { ExecRequest } from '../../exec/exec-handle';
 
 /** Marks every process of one session (the shell and its children inherit it). */
 export const EXEC_SESSION_ENV = 'ARCHNEST_EXEC_SESSION';
@@ -39,7 +39,7 @@ export async function runCommand(
 /** `bash` if the container has it (asked through sh), else `sh`. */
 async function pickShell(
   container: Docker.Container,
-  preferred: StartMessage['shell'],
+  preferred: ExecRequest['shell'],
   signal: AbortSignal,
 ): Promise<'bash' | 'sh'> {
   if (preferred === 'sh') {
@@ -53,7 +53,7 @@ async function pickShell(
 export async function startTty(
   docker: Docker,
   ref: string,
-  start: StartMessage,
+  start: ExecRequest,
   signal: AbortSignal,
 ): Promise<TtyExec> {
   const container = docker.getContainer(ref);

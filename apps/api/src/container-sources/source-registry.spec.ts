@@ -1,5 +1,5 @@
 import type { ContainerHost, SourceKind } from '@archnest/contracts';
-import type { ContainerSource } from '../container-sources/container-source';
+import type { ContainerSource } from './container-source';
 import { SourceRegistry } from './source-registry';
 
 function host(source: SourceKind, hostId: string): ContainerHost {
@@ -19,6 +19,7 @@ function source(kind: SourceKind, listHosts: () => Promise<ContainerHost[]>): Co
     kind,
     capabilities: ['inspect'],
     listHosts,
+    hostName: (hostId) => Promise.resolve(hostId),
     listContainers: () => Promise.resolve([]),
     getContainer: () => Promise.reject(new Error('not used')),
   };
@@ -49,6 +50,36 @@ describe('SourceRegistry', () => {
     registry.register(source('agent', () => Promise.resolve([])));
     expect(() => registry.register(source('agent', () => Promise.resolve([])))).toThrow(
       /already registered/,
+    );
+  });
+
+  it('refuses a source whose capabilities and methods disagree', () => {
+    const registry = new SourceRegistry();
+    const claimsLogs = { ...source('agent', () => Promise.resolve([])), capabilities: ['logs'] };
+    expect(() => registry.register(claimsLogs as ContainerSource)).toThrow(
+      'The agent source lists logs but lacks getLogs()',
+    );
+    const hidesStats = { ...source('agent', () => Promise.resolve([])), getStats: jest.fn() };
+    expect(() => registry.register(hidesStats)).toThrow(
+      'The agent source does not list stats but has getStats()',
+    );
+  });
+
+  it('narrows a source to a capability or answers 400 naming what is missing', async () => {
+    const registry = new SourceRegistry();
+    const getStats = jest.fn().mockResolvedValue({ cpuPercent: 1 });
+    registry.register({
+      ...source('agent', () => Promise.resolve([])),
+      capabilities: ['inspect', 'stats'],
+      getStats,
+    });
+    await registry.sourceWith('agent', 'stats').getStats('vm-1', 'web');
+    expect(getStats).toHaveBeenCalledWith('vm-1', 'web');
+    expect(() => registry.sourceWith('agent', 'logs')).toThrow(
+      'logs not available: not reported by the agent source',
+    );
+    expect(() => registry.sourceWith('docker-ssh', 'logs')).toThrow(
+      'No docker-ssh source is configured',
     );
   });
 });

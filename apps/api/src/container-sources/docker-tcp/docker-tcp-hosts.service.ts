@@ -12,11 +12,11 @@ import {
   UpdateDockerHostDto,
 } from './docker-host.dto';
 import { DockerHostEntity } from './docker-host.entity';
-import { DockerHostsRepository } from './docker-hosts.repository';
-import { DockerEngineClients, SAFE_TO_RESEND } from './engine-client';
+import { DockerTcpHostsRepository } from './docker-tcp-hosts.repository';
+import { DockerTcpEngineClients, SAFE_TO_RESEND } from './engine-client';
 import { engineVersion } from './engine-operations';
 import { parseEngineUrl } from './engine-url';
-import { DockerStatsCollector } from './stats-collector';
+import { DockerTcpStatsCollector } from './stats-collector';
 import { assertTlsMaterial, type TlsMaterial } from './tls-material';
 
 /** Checks an endpoint and its TLS material before anything connects or is stored. */
@@ -40,15 +40,15 @@ function notSaved(error: unknown): unknown {
   );
 }
 
-/** The admin-managed inventory of Docker Engine endpoints (SPEC §3.1). */
+/** The admin-managed inventory of Docker Engine endpoints (docs/docker-tcp.md). */
 @Injectable()
-export class DockerHostsService {
+export class DockerTcpHostsService {
   constructor(
-    private readonly hosts: DockerHostsRepository,
-    private readonly engines: DockerEngineClients,
+    private readonly hosts: DockerTcpHostsRepository,
+    private readonly engines: DockerTcpEngineClients,
     private readonly crypto: CryptoService,
     private readonly audit: AuditService,
-    private readonly collector: DockerStatsCollector,
+    private readonly collector: DockerTcpStatsCollector,
   ) {}
 
   async list(): Promise<DockerHostResponse[]> {
@@ -63,16 +63,23 @@ export class DockerHostsService {
     const tls = dto.tls ? { ca: dto.tls.ca, cert: dto.tls.cert, key: dto.tls.key } : null;
     checkEndpoint(dto.url, tls);
     await this.assertNameFree(dto.name);
-    const verifiedAt = verify ? await this.verify(actor, 'create', dto.name, dto.url, tls) : null;
-    const host = await this.hosts.save({
-      id: randomUUID(),
-      name: dto.name,
-      url: dto.url,
-      tlsSealed: tls ? this.crypto.seal(JSON.stringify(tls)) : null,
-      lastSeenAt: verifiedAt,
-    } as DockerHostEntity);
+    const host = await this.audited(
+      actor,
+      'create',
+      dto.name,
+      async () => {
+        const verifiedAt = verify ? await this.verify(dto.name, dto.url, tls) : null;
+        return this.hosts.save({
+          id: randomUUID(),
+          name: dto.name,
+          url: dto.url,
+          tlsSealed: tls ? this.crypto.seal(JSON.stringify(tls)) : null,
+          lastSeenAt: verifiedAt,
+        } as DockerHostEntity);
+      },
+      (saved) => describe(saved, verify),
+    );
     this.collector.watch(host);
-    await this.record(actor, 'create', host.name, 'success', describe(host, verify));
     return toDockerHostResponse(host);
   }
 
@@ -91,27 +98,39 @@ export class DockerHostsService {
     const endpointChanged = dto.url !== undefined || dto.tls !== undefined;
     if (endpointChanged) {
       checkEndpoint(url, tls);
-      if (verify) {
-        host.lastSeenAt = await this.verify(actor, 'update', dto.name ?? host.name, url, tls);
-      }
     }
-    Object.assign(host, { name: dto.name ?? host.name, url });
-    if (dto.tls !== undefined) {
-      host.tlsSealed = tls ? this.crypto.seal(JSON.stringify(tls)) : null;
-    }
-    const saved = await this.hosts.save(host);
+    const saved = await this.audited(
+      actor,
+      'update',
+      dto.name ?? host.name,
+      async () => {
+        if (endpointChanged && verify) {
+          host.lastSeenAt = await this.verify(dto.name ?? host.name, url, tls);
+        }
+        Object.assign(host, { name: dto.name ?? host.name, url });
+        if (dto.tls !== undefined) {
+          host.tlsSealed = tls ? this.crypto.seal(JSON.stringify(tls)) : null;
+        }
+        return this.hosts.save(host);
+      },
+      () => changedFields(dto),
+    );
     this.engines.forget(id);
     this.collector.watch(saved);
-    await this.record(actor, 'update', saved.name, 'success', changedFields(dto));
     return toDockerHostResponse(saved);
   }
 
   async remove(actor: AuthUser, id: string): Promise<void> {
     const host = await this.hosts.require(id);
-    await this.hosts.delete(id);
+    await this.audited(
+      actor,
+      'delete',
+      host.name,
+      () => this.hosts.delete(id),
+      () => `hostId=${id}`,
+    );
     this.engines.forget(id);
     this.collector.forget(id);
-    await this.record(actor, 'delete', host.name, 'success', `hostId=${id}`);
   }
 
   /** The engine's version, or a readable reason; never throws for an engine that is down. */
@@ -138,20 +157,12 @@ export class DockerHostsService {
     }
   }
 
-  /** Connects before saving; a failure is audited and answered with the engine's reason. */
-  private async verify(
-    actor: AuthUser,
-    verb: 'create' | 'update',
-    name: string,
-    url: string,
-    tls: TlsMaterial | null,
-  ): Promise<Date> {
+  /** Connects before saving; a failure is answered with the engine's reason. */
+  private async verify(name: string, url: string, tls: TlsMaterial | null): Promise<Date> {
     try {
       await this.engines.callEndpoint(name, url, tls, engineVersion);
       return new Date();
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      await this.record(actor, verb, name, 'failure', `not saved: ${reason}`);
       throw notSaved(error);
     }
   }
@@ -166,20 +177,18 @@ export class DockerHostsService {
     }
   }
 
-  private record(
+  private audited<T>(
     actor: AuthUser,
     verb: 'create' | 'update' | 'delete',
     name: string,
-    result: 'success' | 'failure',
-    detail: string,
-  ): Promise<void> {
-    return this.audit.record({
-      actor: actor.username,
-      action: `docker-tcp.host.${verb}`,
-      target: `docker-tcp:${name}`,
-      result,
-      detail,
-    });
+    work: () => Promise<T>,
+    describe: (result: T) => string,
+  ): Promise<T> {
+    return this.audit.recordOutcome(
+      { actor: actor.username, action: `docker-tcp.host.${verb}`, target: `docker-tcp:${name}` },
+      work,
+      describe,
+    );
   }
 }
 

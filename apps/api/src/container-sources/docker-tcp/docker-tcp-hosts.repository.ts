@@ -6,7 +6,7 @@ import { DockerHostEntity } from './docker-host.entity';
 
 /** Storage of the Docker host inventory. */
 @Injectable()
-export class DockerHostsRepository {
+export class DockerTcpHostsRepository {
   constructor(
     @InjectRepository(DockerHostEntity) private readonly hosts: Repository<DockerHostEntity>,
   ) {}

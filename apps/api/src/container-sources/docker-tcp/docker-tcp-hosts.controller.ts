@@ -21,7 +21,7 @@ import {
   SaveDockerHostQuery,
   UpdateDockerHostDto,
 } from './docker-host.dto';
-import { DockerHostsService } from './docker-hosts.service';
+import { DockerTcpHostsService } from './docker-tcp-hosts.service';
 
 const NOT_VERIFIED = 'The engine did not answer (not saved); the message says why';
 
@@ -29,8 +29,8 @@ const NOT_VERIFIED = 'The engine did not answer (not saved); the message says wh
 @ApiBearerAuth(USER_JWT)
 @AdminOnly()
 @Controller('docker/hosts')
-export class DockerHostsController {
-  constructor(private readonly hosts: DockerHostsService) {}
+export class DockerTcpHostsController {
+  constructor(private readonly hosts: DockerTcpHostsService) {}
 
   @Get()
   @ApiOkResponse({ type: [DockerHostResponse], description: 'TLS material is never returned' })
