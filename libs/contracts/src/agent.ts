@@ -20,7 +20,7 @@ export interface AgentContainerStats {
   blockWriteBytes: number;
 }
 
-/** One container as the push agent reports it (SPEC §3.3). */
+/** One container as the push agent reports it (docs/docker-agent-monitoring.md). */
 export interface AgentContainer {
   id: string;
   name: string;

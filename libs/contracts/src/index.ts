@@ -4,4 +4,5 @@ export * from './auth';
 export * from './containers';
 export * from './exec';
 export * from './health';
+export * from './hosts';
 export * from './masking';

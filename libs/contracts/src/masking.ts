@@ -1,6 +1,6 @@
 import type { EnvVar } from './containers';
 
-/** Keys whose values are secrets everywhere in ArchNest (SPEC §3.3). */
+/** Keys whose values are secrets everywhere in ArchNest (docs/security.md). */
 export const SECRET_KEY_PATTERN = /(PASS|SECRET|TOKEN|KEY|PRIVATE|CREDENTIAL)/i;
 export const MASKED_VALUE = '********';
 

@@ -21,7 +21,7 @@ const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
 const DOCKER_STATS_INTERVAL_RULE =
   'ARCHNEST_DOCKER_STATS_INTERVAL_MS must be 0 (off) or milliseconds from 1000 to 20000';
 
-/** Every environment variable ArchNest reads, with its rules (SPEC §5.1). */
+/** Every environment variable ArchNest reads, with its rules (README.md, "Configuration"). */
 export class EnvironmentVariables {
   @IsOptional()
   @Transform(toInt)

@@ -1,7 +1,7 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 
-/** Docker's own container name grammar (SPEC §3.2). */
+/** Docker's own container name grammar (docs/security.md). */
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 /** A short (12) to full (64) lowercase hex container id. */
 const ID = /^[a-f0-9]{12,64}$/;

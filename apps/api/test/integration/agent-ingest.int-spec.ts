@@ -1,4 +1,10 @@
-import type { AgentContainer, AgentHost, ContainerHost } from '@archnest/contracts';
+import type {
+  AgentContainer,
+  AgentHost,
+  ContainerDetail,
+  ContainerHost,
+  ContainerSummary,
+} from '@archnest/contracts';
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { testDatabaseKind } from '../harness/infra';
@@ -40,21 +46,22 @@ describe('agent ingest', () => {
     expect(stored.status).toBe(200);
     expect(stored.body).toMatchObject({ hostId: 'proxmox-vm-1', containerCount: 1 });
 
-    const list = await member.get<AgentContainer[]>(
+    const list = await member.get<ContainerSummary[]>(
       '/api/agents/docker/hosts/proxmox-vm-1/containers',
     );
-    expect(list.body).toHaveLength(1);
-    expect(list.body[0]?.env).toEqual([
+    expect(list.body.map((c) => [c.id, c.name, c.state])).toEqual([[secret.id, 'db', 'running']]);
+    const one = await member.get<ContainerDetail>(
+      `/api/agents/docker/hosts/proxmox-vm-1/containers/${secret.id}`,
+    );
+    expect(one.body.env).toEqual([
       { key: 'DB_PASSWORD', value: '********' },
       { key: 'LANG', value: 'C.UTF-8' },
     ]);
-    const one = await member.get<AgentContainer>(
-      `/api/agents/docker/hosts/proxmox-vm-1/containers/${secret.id}`,
-    );
-    expect(one.body).toEqual({ ...secret, env: list.body[0]?.env });
+    // The agent path is an alias of the one container route: same answer, by id or name.
     expect((await member.get(`/api/agents/docker/hosts/proxmox-vm-1/containers/db`)).body).toEqual(
       one.body,
     );
+    expect((await member.get('/api/containers/agent/proxmox-vm-1/db')).body).toEqual(one.body);
     expect(list.text + one.text).not.toContain(SECRET_VALUE);
     await expectSecretNotStored(testApp, SECRET_VALUE);
   });

@@ -1,4 +1,9 @@
-import { maskEnv, type AgentContainer, type AgentHost } from '@archnest/contracts';
+import {
+  maskEnv,
+  type AgentHost,
+  type ContainerDetail,
+  type ContainerSummary,
+} from '@archnest/contracts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -35,7 +40,7 @@ async function inspect(name: string): Promise<DockerInspect> {
 }
 
 /** What the agent must report for a container, computed independently from docker inspect. */
-function expectedFrom(d: DockerInspect): Partial<AgentContainer> {
+function expectedFrom(d: DockerInspect): Partial<ContainerDetail> {
   const env = (d.Config.Env ?? []).map((entry) => {
     const at = entry.indexOf('=');
     return { key: entry.slice(0, at), value: entry.slice(at + 1) };
@@ -45,11 +50,11 @@ function expectedFrom(d: DockerInspect): Partial<AgentContainer> {
     name: d.Name.slice(1),
     image: d.Config.Image,
     imageId: d.Image,
-    state: d.State.Status as AgentContainer['state'],
+    state: d.State.Status as ContainerDetail['state'],
     createdAt: d.Created,
     restartCount: d.RestartCount,
     restartPolicy: d.HostConfig.RestartPolicy.Name || 'no',
-    health: (d.State.Health?.Status ?? 'none') as AgentContainer['health'],
+    health: (d.State.Health?.Status ?? 'none') as ContainerDetail['health'],
     networks: Object.entries(d.NetworkSettings.Networks).map(([name, n]) => ({
       name,
       ip: n.IPAddress || null,
@@ -198,15 +203,18 @@ describe('the real agent script against the private dockerd', () => {
       stale: false,
       agentVersion: '1',
     });
-    const containers = await read<AgentContainer[]>(
-      `/api/agents/docker/hosts/${hostId}/containers`,
+    const listed = await read<ContainerSummary[]>(`/api/agents/docker/hosts/${hostId}/containers`);
+    const containers = await Promise.all(
+      listed.map((c) =>
+        read<ContainerDetail>(`/api/agents/docker/hosts/${hostId}/containers/${c.id}`),
+      ),
     );
 
     for (const name of Object.values(names)) {
       const reported = containers.find((c) => c.name === name);
       expect(reported).toMatchObject(expectedFrom(await inspect(name)));
     }
-    const byName = (name: string): AgentContainer => containers.find((c) => c.name === name)!;
+    const byName = (name: string): ContainerDetail => containers.find((c) => c.name === name)!;
     expect(byName(names.web).state).toBe('running');
     expect(byName(names.exited).state).toBe('exited');
     expect(byName(names.paused).state).toBe('paused');
@@ -219,7 +227,7 @@ describe('the real agent script against the private dockerd', () => {
   });
 
   it('carries ports, volume, labels, awkward values and stats; masks the secret', async () => {
-    const web = await read<AgentContainer>(
+    const web = await read<ContainerDetail>(
       `/api/agents/docker/hosts/${hostId}/containers/${names.web}`,
     );
     const details = await inspect(names.web);
@@ -240,7 +248,7 @@ describe('the real agent script against the private dockerd', () => {
     expect(web.command).toBe('httpd -f -p 80');
     expect(web.stats?.memUsage).toBeGreaterThan(0);
     expect(web.stats?.memLimit).toBeGreaterThan(web.stats?.memUsage ?? 0);
-    const paused = await read<AgentContainer>(
+    const paused = await read<ContainerDetail>(
       `/api/agents/docker/hosts/${hostId}/containers/${names.paused}`,
     );
     expect(paused.ports).toEqual([]);

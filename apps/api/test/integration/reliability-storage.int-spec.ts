@@ -4,7 +4,7 @@
  * PostgreSQL stopped and started runs on the postgres project, the SQLite data dir on a full file
  * system on the sqlite one. Engine and sshd faults: docker-tcp-faults, docker-ssh-faults.
  */
-import type { AgentContainer } from '@archnest/contracts';
+import type { ContainerSummary } from '@archnest/contracts';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadInfra, testDatabaseKind } from '../harness/infra';
@@ -165,7 +165,7 @@ if (testDatabaseKind() === 'sqlite') {
       const { baseUrl } = api;
       const { member } = await seedUsersOver(baseUrl);
       const read = (path: string) =>
-        call<AgentContainer[]>(baseUrl, 'GET', path, { token: member });
+        call<ContainerSummary[]>(baseUrl, 'GET', path, { token: member });
       const containersOf = '/api/agents/docker/hosts/full-disk/containers';
       expect((await ingest(baseUrl, 'full-disk', 1, 2)).status).toBe(200);
 

@@ -306,12 +306,12 @@ describe('fuzzing every documented route and the ingest DTO', () => {
       payload: report,
     });
     expect(stored.statusCode).toBe(200);
-    const read = await admin.get<{ labels: Record<string, string>; env: unknown[] }[]>(
-      '/api/agents/docker/hosts/fuzz-proto-keys/containers',
+    const read = await admin.get<{ labels: Record<string, string>; env: unknown[] }>(
+      `/api/agents/docker/hosts/fuzz-proto-keys/containers/${report.containers[0].name}`,
     );
     expect(read.status).toBe(200);
-    expect(read.body[0]?.labels).toEqual({ constructor: 'x', prototype: 'y', toString: 'z' });
-    expect(read.body[0]?.env).toEqual([{ key: '__proto__', value: 'polluted' }]);
+    expect(read.body.labels).toEqual({ constructor: 'x', prototype: 'y', toString: 'z' });
+    expect(read.body.env).toEqual([{ key: '__proto__', value: 'polluted' }]);
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeKeys);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((await admin.get('/api/containers/hosts')).status).toBe(200);

@@ -4,7 +4,7 @@
  * under test. The agents are in ./agent-fleet, the reading members in ./load-readers, and the
  * check that no acknowledged report was lost or torn, with the figures, in ./load-check.
  */
-import { maskEnv, type AgentContainer, type AgentReport } from '@archnest/contracts';
+import { type AgentReport, type ContainerSummary } from '@archnest/contracts';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -125,9 +125,18 @@ export function loadReport(hostId: string, seq: number, containers = 1 + (seq % 
   };
 }
 
-/** What the read endpoints must answer for a stored report: env masked, nothing else changed. */
-export function expectedContainers(report: AgentReport): AgentContainer[] {
-  return report.containers.map((c) => ({ ...c, stats: c.stats ?? null, env: maskEnv(c.env) }));
+/** What the container list of a host must answer for a stored report: each one's summary. */
+export function expectedContainers(report: AgentReport): ContainerSummary[] {
+  return report.containers.map((c) => ({
+    id: c.id,
+    name: c.name,
+    image: c.image,
+    state: c.state,
+    status: c.status,
+    createdAt: c.createdAt,
+    ports: c.ports,
+    stats: c.stats ?? null,
+  }));
 }
 
 /** Counts outcomes; keeps every one, so a test can look at them around an event. */

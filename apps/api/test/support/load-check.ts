@@ -2,7 +2,7 @@
  * After load: whether every agent's last acknowledged report is what the server still answers
  * (nothing lost, nothing torn), and the figures a reliability suite records.
  */
-import type { AgentContainer, AgentHost, AgentReport } from '@archnest/contracts';
+import type { AgentHost, AgentReport, ContainerSummary } from '@archnest/contracts';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -43,7 +43,7 @@ export async function checkLatest(
           result.lost.push(`${hostId}: acked ${report.reportedAt}, stored ${row?.reportedAt}`);
           return;
         }
-        const containers = await call<AgentContainer[]>(
+        const containers = await call<ContainerSummary[]>(
           baseUrl,
           'GET',
           `/api/agents/docker/hosts/${hostId}/containers`,

@@ -28,7 +28,7 @@ describe.each([
 ])('AgentReportDto through %s', (_name, validate) => {
   const messagesFor = (payload: unknown): Promise<string[]> => messagesOf(validate, payload);
 
-  it('accepts the SPEC example shape', async () => {
+  it('accepts the documented example report', async () => {
     await expect(messagesFor(agentReport())).resolves.toEqual([]);
   });
 

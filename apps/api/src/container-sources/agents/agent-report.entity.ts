@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** The latest report per host (SPEC §3.3); `received_at` is the server's clock. */
+/** The latest report per host (docs/docker-agent-monitoring.md); `received_at` is the server's clock. */
 @Entity('docker_agent_reports')
 export class AgentReportEntity {
   @PrimaryColumn({ name: 'host_id', type: 'varchar', length: 128 })

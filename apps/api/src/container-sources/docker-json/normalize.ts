@@ -48,7 +48,7 @@ export function joinArgv(argv: string[] | string | null | undefined): string | n
     .join(' ');
 }
 
-/** `KEY=value` pairs, split at the first `=`, masked on the server (SPEC §3.3). */
+/** `KEY=value` pairs, split at the first `=`, masked on the server (docs/security.md). */
 export function toEnv(env: string[] | null | undefined): EnvVar[] {
   const pairs = (env ?? []).map((entry) => {
     const at = entry.indexOf('=');

@@ -3,7 +3,7 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } fro
 export const SSH_AUTH_METHODS = ['password', 'key'] as const;
 export type SshAuthMethod = (typeof SSH_AUTH_METHODS)[number];
 
-/** An SSH target of the docker-ssh source (SPEC §3.2); also usable as another's jump host. */
+/** An SSH target of the docker-ssh source (docs/docker-over-ssh.md); also usable as another's jump host. */
 @Entity('ssh_targets')
 export class SshTargetEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-/** A Docker Engine reachable over TCP (optionally TLS) or a unix socket (SPEC §3.1). */
+/** A Docker Engine reachable over TCP (optionally TLS) or a unix socket (docs/docker-tcp.md). */
 @Entity('docker_hosts')
 export class DockerHostEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })

@@ -20,7 +20,7 @@ import { Auth } from './auth';
     MatProgressBarModule,
   ],
   templateUrl: './login.html',
-  styleUrl: './login.scss',
+  styleUrl: './auth-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class Login {

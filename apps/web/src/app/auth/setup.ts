@@ -42,7 +42,7 @@ class ConfirmationErrorMatcher implements ErrorStateMatcher {
     MatProgressBarModule,
   ],
   templateUrl: './setup.html',
-  styleUrl: './setup.scss',
+  styleUrl: './auth-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class Setup {

@@ -1,23 +1,11 @@
 import { InjectionToken } from '@angular/core';
-import {
-  EXEC_CLOSE,
-  type ExecClientMessage,
-  type ExecServerMessage,
-  type SourceKind,
-} from '@archnest/contracts';
+import { EXEC_CLOSE, type ExecClientMessage, type ExecServerMessage } from '@archnest/contracts';
 
-/** The WebSocket endpoint of each source that has `exec`. */
-const EXEC_PATHS: Partial<Record<SourceKind, string>> = {
-  'docker-tcp': '/api/docker/exec',
-  'docker-ssh': '/api/docker-ssh/exec',
-};
+/** The one exec endpoint of every source; the `start` message names the source. */
+const EXEC_PATH = '/api/containers/exec';
 
-export function execUrl(source: SourceKind, location: Pick<Location, 'protocol' | 'host'>): string {
-  const path = EXEC_PATHS[source];
-  if (!path) {
-    throw new Error(`The ${source} source has no shell`);
-  }
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`;
+export function execUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${EXEC_PATH}`;
 }
 
 /** What the session needs of a WebSocket; a test hands in a fake. */

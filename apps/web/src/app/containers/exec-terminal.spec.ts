@@ -132,11 +132,12 @@ describe('ExecTerminal', () => {
     render();
     const socket = await openShell();
 
-    expect(socket.url).toBe(`ws://${location.host}/api/docker-ssh/exec`);
+    expect(socket.url).toBe(`ws://${location.host}/api/containers/exec`);
     expect(socket.url).not.toContain('the-jwt');
     expect(socket.sent[0]).toEqual({
       type: 'start',
       token: 'the-jwt',
+      source: 'docker-ssh',
       hostId: 't1',
       container: web.id,
       cols: 120,

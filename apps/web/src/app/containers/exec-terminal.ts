@@ -80,10 +80,11 @@ export class ExecTerminal {
     terminal.setInputEnabled(true);
     const { source, hostId, id } = this.row();
     this.session = new ExecSession(
-      this.openSocket(execUrl(source, this.location)),
+      this.openSocket(execUrl(this.location)),
       {
         type: 'start',
         token: this.auth.token() ?? '',
+        source,
         hostId,
         container: id,
         cols: terminal.cols,

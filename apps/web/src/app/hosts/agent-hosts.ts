@@ -16,7 +16,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import type { AgentHost } from '@archnest/contracts';
-import { describeError } from '../common/http-error';
+import { ServerList } from '../common/server-list';
 import { registerIcons } from '../shell/icons';
 import { timeAgo } from '../containers/format';
 import { HostsApi } from './hosts-api';
@@ -74,11 +74,13 @@ export class AgentHosts {
     'containers',
     'version',
   ];
-  protected readonly hosts = signal<AgentHost[]>([]);
-  protected readonly loading = signal(false);
-  protected readonly loaded = signal(false);
-  protected readonly error = signal<string | null>(null);
   protected readonly now = signal(Date.now());
+  /** Each load also moves `now`, the clock the last reports are shown against. */
+  protected readonly list = new ServerList(async () => {
+    const hosts = await this.api.agentHosts();
+    this.now.set(Date.now());
+    return hosts;
+  });
   protected readonly hostId = signal('docker01');
   protected readonly hostIdValid = computed(() => HOST_ID.test(this.hostId()));
   protected readonly snippet = computed(() =>
@@ -87,21 +89,7 @@ export class AgentHosts {
 
   constructor() {
     registerIcons();
-    void this.loadHosts();
-  }
-
-  protected async loadHosts(): Promise<void> {
-    this.loading.set(true);
-    try {
-      this.hosts.set(await this.api.agentHosts());
-      this.now.set(Date.now());
-      this.error.set(null);
-    } catch (error) {
-      this.error.set(describeError(error));
-    } finally {
-      this.loading.set(false);
-      this.loaded.set(true);
-    }
+    void this.list.load();
   }
 
   protected lastReport(host: AgentHost): string {

@@ -7,8 +7,9 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatRadioModule } from '@angular/material/radio';
+import type { CreateDockerHostRequest, DockerHost } from '@archnest/contracts';
 import { describeError } from '../common/http-error';
-import { type DockerHost, type DockerHostInput, HostsApi } from './hosts-api';
+import { HostsApi } from './hosts-api';
 
 export const HOST_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
 
@@ -72,17 +73,20 @@ export class DockerHostDialog {
       return;
     }
     const value = this.form.getRawValue();
-    const input: DockerHostInput = { name: value.name.trim(), url: value.url.trim() };
+    const input: CreateDockerHostRequest = { name: value.name.trim(), url: value.url.trim() };
     if (value.tls === 'set') {
       input.tls = { ca: value.ca, cert: value.cert, key: value.key };
-    } else if (value.tls === 'none' && this.storedTls) {
-      input.tls = null;
     }
     this.busy.set(true);
     this.error.set(null);
     try {
       const saved = this.host
-        ? await this.api.updateDockerHost(this.host.id, input, value.verify)
+        ? await this.api.updateDockerHost(
+            this.host.id,
+            // "None" on a host with TLS removes the stored material; omitted keeps it.
+            value.tls === 'none' && this.storedTls ? { ...input, tls: null } : input,
+            value.verify,
+          )
         : await this.api.createDockerHost(input, value.verify);
       this.dialogRef.close(saved);
     } catch (error) {

@@ -12,8 +12,8 @@ import { MatInputHarness } from '@angular/material/input/testing';
 import { MatRadioGroupHarness } from '@angular/material/radio/testing';
 import { MatSnackBarHarness } from '@angular/material/snack-bar/testing';
 import { MatTableHarness } from '@angular/material/table/testing';
+import type { DockerHost } from '@archnest/contracts';
 import { DockerHosts } from './docker-hosts';
-import type { DockerHost } from './hosts-api';
 
 const engine: DockerHost = {
   id: '6f1c2a9e-2b7d-4c55-9d4e-1b2c3d4e5f60',

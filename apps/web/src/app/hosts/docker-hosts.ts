@@ -7,12 +7,13 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
+import type { DockerHost } from '@archnest/contracts';
 import { firstValueFrom } from 'rxjs';
-import { ConfirmDialog, type ConfirmDialogData } from '../common/confirm-dialog';
 import { describeError } from '../common/http-error';
+import { ServerList } from '../common/server-list';
 import { registerIcons } from '../shell/icons';
 import { DockerHostDialog } from './docker-host-dialog';
-import { type DockerHost, HostsApi } from './hosts-api';
+import { HostsApi } from './hosts-api';
 
 /** Docker Engine API hosts: list, add, edit, test, remove. */
 @Component({
@@ -35,28 +36,12 @@ export class DockerHosts {
   private readonly snackBar = inject(MatSnackBar);
 
   protected readonly columns = ['name', 'url', 'tls', 'lastSeenAt', 'actions'];
-  protected readonly hosts = signal<DockerHost[]>([]);
-  protected readonly loading = signal(false);
-  protected readonly loaded = signal(false);
-  protected readonly error = signal<string | null>(null);
+  protected readonly list = new ServerList(() => this.api.dockerHosts());
   protected readonly testing = signal<string | null>(null);
 
   constructor() {
     registerIcons();
-    void this.loadHosts();
-  }
-
-  protected async loadHosts(): Promise<void> {
-    this.loading.set(true);
-    try {
-      this.hosts.set(await this.api.dockerHosts());
-      this.error.set(null);
-    } catch (error) {
-      this.error.set(describeError(error));
-    } finally {
-      this.loading.set(false);
-      this.loaded.set(true);
-    }
+    void this.list.load();
   }
 
   protected async addHost(): Promise<void> {
@@ -76,7 +61,7 @@ export class DockerHosts {
           `${result.platform ?? 'unknown platform'}) answered in ${result.latencyMs} ms`
         : `${host.name} did not answer: ${result.reason ?? 'no reason given'}`;
       this.snackBar.open(message, 'Dismiss', { duration: result.ok ? 6000 : 12_000 });
-      await this.loadHosts();
+      await this.list.load();
     } catch (error) {
       this.snackBar.open(`Test of ${host.name} failed: ${describeError(error)}`, 'Dismiss', {
         duration: 12_000,
@@ -87,28 +72,16 @@ export class DockerHosts {
   }
 
   protected async removeHost(host: DockerHost): Promise<void> {
-    const confirmed = await firstValueFrom(
-      this.dialog
-        .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, {
-          data: {
-            title: `Remove ${host.name}?`,
-            message:
-              'ArchNest forgets this host and its stored TLS material. Its containers keep running.',
-            confirmLabel: 'Remove',
-          },
-        })
-        .afterClosed(),
+    await this.list.confirmRemove(
+      {
+        title: `Remove ${host.name}?`,
+        message:
+          'ArchNest forgets this host and its stored TLS material. Its containers keep running.',
+        confirmLabel: 'Remove',
+      },
+      () => this.api.removeDockerHost(host.id),
+      `${host.name} removed`,
     );
-    if (!confirmed) {
-      return;
-    }
-    try {
-      await this.api.removeDockerHost(host.id);
-      this.snackBar.open(`${host.name} removed`, undefined, { duration: 4000 });
-    } catch (error) {
-      this.snackBar.open(describeError(error), 'Dismiss', { duration: 10_000 });
-    }
-    await this.loadHosts();
   }
 
   private async openDialog(host: DockerHost | null): Promise<void> {
@@ -121,7 +94,7 @@ export class DockerHosts {
       this.snackBar.open(`${saved.name} ${host ? 'saved' : 'added'}`, undefined, {
         duration: 4000,
       });
-      await this.loadHosts();
+      await this.list.load();
     }
   }
 }

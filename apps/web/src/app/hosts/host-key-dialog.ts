@@ -3,9 +3,10 @@ import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
+import type { HostKeyScan, SshTarget } from '@archnest/contracts';
 import { describeError } from '../common/http-error';
 import { registerIcons } from '../shell/icons';
-import { type HostKeyScan, HostsApi, type SshTarget } from './hosts-api';
+import { HostsApi } from './hosts-api';
 
 export interface HostKeyDialogData {
   target: SshTarget;

@@ -1,87 +1,19 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { AgentHost } from '@archnest/contracts';
+import type {
+  AcceptHostKeyRequest,
+  AgentHost,
+  CreateDockerHostRequest,
+  CreateSshTargetRequest,
+  DockerHost,
+  DockerHostTest,
+  HostKeyScan,
+  SshTarget,
+  SshTargetTest,
+  UpdateDockerHostRequest,
+  UpdateSshTargetRequest,
+} from '@archnest/contracts';
 import { firstValueFrom } from 'rxjs';
-
-// Response shapes of the Docker TCP and SSH inventory routes (their DTOs live in the API:
-// container-sources/docker-tcp/docker-host.dto.ts and docker-ssh/ssh-target.dto.ts).
-
-export interface DockerHost {
-  id: string;
-  name: string;
-  url: string;
-  tls: { configured: boolean };
-  lastSeenAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface DockerTls {
-  ca: string;
-  cert: string;
-  key: string;
-}
-
-export interface DockerHostInput {
-  name: string;
-  url: string;
-  /** Omitted: keep what is stored; null: remove it. Write-only: never read back. */
-  tls?: DockerTls | null;
-}
-
-export interface DockerHostTest {
-  ok: boolean;
-  version: string | null;
-  apiVersion: string | null;
-  platform: string | null;
-  latencyMs: number;
-  reason: string | null;
-}
-
-export type SshAuthMethod = 'password' | 'key';
-
-export interface SshTarget {
-  id: string;
-  name: string;
-  host: string;
-  port: number;
-  username: string;
-  authMethod: SshAuthMethod;
-  jumpTargetId: string | null;
-  /** null: not pinned yet, nothing runs on the target until an admin accepts a scanned key. */
-  hostKeyFingerprint: string | null;
-  dockerCommand: string;
-  dockerHost: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface SshTargetInput {
-  name?: string;
-  host?: string;
-  port?: number;
-  username?: string;
-  password?: string;
-  privateKey?: string;
-  passphrase?: string;
-  jumpTargetId?: string | null;
-  dockerCommand?: string;
-  dockerHost?: string | null;
-}
-
-export interface HostKeyScan {
-  fingerprint: string;
-  keyType: string;
-  /** Whether this is the fingerprint already pinned. */
-  pinned: boolean;
-}
-
-export interface SshTargetTest {
-  dockerVersion: string;
-  latencyMs: number;
-  /** Names of the hops, jump hosts first. */
-  chain: string[];
-}
 
 const DOCKER_HOSTS = '/api/docker/hosts';
 const SSH_TARGETS = '/api/docker-ssh/targets';
@@ -95,13 +27,17 @@ export class HostsApi {
     return firstValueFrom(this.http.get<DockerHost[]>(DOCKER_HOSTS));
   }
 
-  createDockerHost(input: DockerHostInput, verify: boolean): Promise<DockerHost> {
+  createDockerHost(input: CreateDockerHostRequest, verify: boolean): Promise<DockerHost> {
     return firstValueFrom(
       this.http.post<DockerHost>(DOCKER_HOSTS, input, { params: verifyParam(verify) }),
     );
   }
 
-  updateDockerHost(id: string, input: DockerHostInput, verify: boolean): Promise<DockerHost> {
+  updateDockerHost(
+    id: string,
+    input: UpdateDockerHostRequest,
+    verify: boolean,
+  ): Promise<DockerHost> {
     return firstValueFrom(
       this.http.patch<DockerHost>(`${DOCKER_HOSTS}/${encodeURIComponent(id)}`, input, {
         params: verifyParam(verify),
@@ -123,11 +59,11 @@ export class HostsApi {
     return firstValueFrom(this.http.get<SshTarget[]>(SSH_TARGETS));
   }
 
-  createSshTarget(input: SshTargetInput): Promise<SshTarget> {
+  createSshTarget(input: CreateSshTargetRequest): Promise<SshTarget> {
     return firstValueFrom(this.http.post<SshTarget>(SSH_TARGETS, input));
   }
 
-  updateSshTarget(id: string, input: SshTargetInput): Promise<SshTarget> {
+  updateSshTarget(id: string, input: UpdateSshTargetRequest): Promise<SshTarget> {
     return firstValueFrom(
       this.http.patch<SshTarget>(`${SSH_TARGETS}/${encodeURIComponent(id)}`, input),
     );
@@ -147,7 +83,7 @@ export class HostsApi {
     return firstValueFrom(
       this.http.post<SshTarget>(`${SSH_TARGETS}/${encodeURIComponent(id)}/host-key/accept`, {
         fingerprint,
-      }),
+      } satisfies AcceptHostKeyRequest),
     );
   }
 

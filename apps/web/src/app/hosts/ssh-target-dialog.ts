@@ -7,9 +7,10 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatRadioModule } from '@angular/material/radio';
 import { MatSelectModule } from '@angular/material/select';
+import type { CreateSshTargetRequest, SshAuthMethod, SshTarget } from '@archnest/contracts';
 import { describeError } from '../common/http-error';
 import { HOST_NAME_PATTERN } from './docker-host-dialog';
-import { HostsApi, type SshAuthMethod, type SshTarget, type SshTargetInput } from './hosts-api';
+import { HostsApi } from './hosts-api';
 
 export interface SshTargetDialogData {
   target: SshTarget | null;
@@ -99,7 +100,7 @@ export class SshTargetDialog {
       this.error.set(this.form.invalid ? null : 'Give a private key or a password.');
       return;
     }
-    const input: SshTargetInput = {
+    const input: CreateSshTargetRequest = {
       name: value.name.trim(),
       host: value.host.trim(),
       port: Number(value.port),

@@ -11,7 +11,7 @@ import { MatInputHarness } from '@angular/material/input/testing';
 import { MatSelectHarness } from '@angular/material/select/testing';
 import { MatSnackBarHarness } from '@angular/material/snack-bar/testing';
 import { MatTableHarness } from '@angular/material/table/testing';
-import type { SshTarget } from './hosts-api';
+import type { SshTarget } from '@archnest/contracts';
 import { SshTargets } from './ssh-targets';
 
 const FINGERPRINT = 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s';

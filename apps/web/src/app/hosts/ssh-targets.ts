@@ -6,12 +6,13 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
+import type { SshTarget } from '@archnest/contracts';
 import { firstValueFrom } from 'rxjs';
-import { ConfirmDialog, type ConfirmDialogData } from '../common/confirm-dialog';
 import { describeError } from '../common/http-error';
+import { ServerList } from '../common/server-list';
 import { registerIcons } from '../shell/icons';
 import { HostKeyDialog, type HostKeyDialogData } from './host-key-dialog';
-import { HostsApi, type SshTarget } from './hosts-api';
+import { HostsApi } from './hosts-api';
 import { SshTargetDialog, type SshTargetDialogData } from './ssh-target-dialog';
 
 /** SSH targets: list, add, edit, scan and accept the host key, test, remove. */
@@ -28,30 +29,14 @@ export class SshTargets {
   private readonly snackBar = inject(MatSnackBar);
 
   protected readonly columns = ['name', 'address', 'via', 'auth', 'hostKey', 'actions'];
-  protected readonly targets = signal<SshTarget[]>([]);
-  protected readonly loading = signal(false);
-  protected readonly loaded = signal(false);
-  protected readonly error = signal<string | null>(null);
+  protected readonly list = new ServerList(() => this.api.sshTargets());
   /** The target a scan or test is running for. */
   protected readonly working = signal<string | null>(null);
-  private readonly names = computed(() => new Map(this.targets().map((t) => [t.id, t.name])));
+  private readonly names = computed(() => new Map(this.list.items().map((t) => [t.id, t.name])));
 
   constructor() {
     registerIcons();
-    void this.loadTargets();
-  }
-
-  protected async loadTargets(): Promise<void> {
-    this.loading.set(true);
-    try {
-      this.targets.set(await this.api.sshTargets());
-      this.error.set(null);
-    } catch (error) {
-      this.error.set(describeError(error));
-    } finally {
-      this.loading.set(false);
-      this.loaded.set(true);
-    }
+    void this.list.load();
   }
 
   protected jumpName(target: SshTarget): string {
@@ -96,7 +81,7 @@ export class SshTargets {
     );
     if (pinned) {
       this.snackBar.open(`Host key of ${pinned.name} pinned`, undefined, { duration: 4000 });
-      await this.loadTargets();
+      await this.list.load();
     }
   }
 
@@ -120,41 +105,29 @@ export class SshTargets {
   }
 
   protected async removeTarget(target: SshTarget): Promise<void> {
-    const confirmed = await firstValueFrom(
-      this.dialog
-        .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, {
-          data: {
-            title: `Remove ${target.name}?`,
-            message:
-              'ArchNest forgets this target, its credentials and its pinned host key. ' +
-              'Its containers keep running.',
-            confirmLabel: 'Remove',
-          },
-        })
-        .afterClosed(),
+    await this.list.confirmRemove(
+      {
+        title: `Remove ${target.name}?`,
+        message:
+          'ArchNest forgets this target, its credentials and its pinned host key. ' +
+          'Its containers keep running.',
+        confirmLabel: 'Remove',
+      },
+      () => this.api.removeSshTarget(target.id),
+      `${target.name} removed`,
     );
-    if (!confirmed) {
-      return;
-    }
-    try {
-      await this.api.removeSshTarget(target.id);
-      this.snackBar.open(`${target.name} removed`, undefined, { duration: 4000 });
-    } catch (error) {
-      this.snackBar.open(describeError(error), 'Dismiss', { duration: 10_000 });
-    }
-    await this.loadTargets();
   }
 
   private async openDialog(target: SshTarget | null): Promise<SshTarget | undefined> {
     const saved = await firstValueFrom(
       this.dialog
         .open<SshTargetDialog, SshTargetDialogData, SshTarget>(SshTargetDialog, {
-          data: { target, targets: this.targets() },
+          data: { target, targets: this.list.items() },
         })
         .afterClosed(),
     );
     if (saved) {
-      await this.loadTargets();
+      await this.list.load();
     }
     return saved;
   }

@@ -1,13 +1,7 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { Credentials, User, UserRole } from '@archnest/contracts';
+import type { CreateUserRequest, UpdateUserRequest, User } from '@archnest/contracts';
 import { firstValueFrom } from 'rxjs';
-
-export interface NewUser extends Credentials {
-  role: UserRole;
-}
-
-export type UserChanges = Partial<NewUser>;
 
 /** `/api/users` (admin only on the server). */
 @Injectable({ providedIn: 'root' })
@@ -18,11 +12,11 @@ export class UsersApi {
     return firstValueFrom(this.http.get<User[]>('/api/users'));
   }
 
-  create(user: NewUser): Promise<User> {
+  create(user: CreateUserRequest): Promise<User> {
     return firstValueFrom(this.http.post<User>('/api/users', user));
   }
 
-  update(id: string, changes: UserChanges): Promise<User> {
+  update(id: string, changes: UpdateUserRequest): Promise<User> {
     return firstValueFrom(this.http.patch<User>(`/api/users/${encodeURIComponent(id)}`, changes));
   }
 

@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -9,8 +9,7 @@ import { MatTableModule } from '@angular/material/table';
 import { USER_ROLES, type User, type UserRole } from '@archnest/contracts';
 import { firstValueFrom } from 'rxjs';
 import { ROLE_LABELS } from '../auth/auth';
-import { ConfirmDialog, type ConfirmDialogData } from '../common/confirm-dialog';
-import { describeError } from '../common/http-error';
+import { ServerList } from '../common/server-list';
 import { UserDialog } from './user-dialog';
 import { UsersApi } from './users-api';
 
@@ -30,24 +29,10 @@ export class Users {
   protected readonly roles = USER_ROLES;
   protected readonly roleLabels = ROLE_LABELS;
   protected readonly columns = ['username', 'role', 'createdAt', 'actions'];
-  protected readonly users = signal<User[]>([]);
-  protected readonly loading = signal(false);
-  protected readonly loadError = signal<string | null>(null);
+  protected readonly list = new ServerList(() => this.usersApi.list());
 
   constructor() {
-    void this.loadUsers();
-  }
-
-  protected async loadUsers(): Promise<void> {
-    this.loading.set(true);
-    this.loadError.set(null);
-    try {
-      this.users.set(await this.usersApi.list());
-    } catch (error) {
-      this.loadError.set(describeError(error));
-    } finally {
-      this.loading.set(false);
-    }
+    void this.list.load();
   }
 
   protected async openCreateDialog(): Promise<void> {
@@ -55,39 +40,22 @@ export class Users {
     const created = await firstValueFrom(dialogRef.afterClosed());
     if (created) {
       this.snackBar.open(`User ${created.username} created`, undefined, { duration: 4000 });
-      await this.loadUsers();
+      await this.list.load();
     }
   }
 
   protected async changeRole(user: User, role: UserRole): Promise<void> {
-    await this.mutate(() => this.usersApi.update(user.id, { role }));
+    await this.list.change(() => this.usersApi.update(user.id, { role }));
   }
 
   protected async deleteUser(user: User): Promise<void> {
-    const confirmed = await firstValueFrom(
-      this.dialog
-        .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, {
-          data: {
-            title: 'Delete user?',
-            message: `${user.username} will no longer be able to sign in.`,
-            confirmLabel: 'Delete',
-          },
-        })
-        .afterClosed(),
+    await this.list.confirmRemove(
+      {
+        title: 'Delete user?',
+        message: `${user.username} will no longer be able to sign in.`,
+        confirmLabel: 'Delete',
+      },
+      () => this.usersApi.remove(user.id),
     );
-    if (confirmed) {
-      await this.mutate(() => this.usersApi.remove(user.id));
-    }
-  }
-
-  /** Runs a change, reports a failure, and reloads either way so the table shows the server's truth. */
-  private async mutate(change: () => Promise<unknown>): Promise<void> {
-    this.loading.set(true);
-    try {
-      await change();
-    } catch (error) {
-      this.snackBar.open(describeError(error), 'Dismiss', { duration: 8000 });
-    }
-    await this.loadUsers();
   }
 }
