@@ -55,7 +55,11 @@ describe('container route families: one implementation, every path', () => {
 
   beforeAll(async () => {
     await removeContainers([LOGGER, STOPPED]);
-    await runContainer(LOGGER, [], ['sh', '-c', 'echo line-one; echo line-two >&2; sleep 3600']);
+    await runContainer(
+      LOGGER,
+      [],
+      ['sh', '-c', 'echo line-one; sleep 1; echo line-two >&2; sleep 3600'],
+    );
     await runContainer(STOPPED, [], ['true']);
     testApp = await startTestApp({ ARCHNEST_AGENT_TOKEN: AGENT_TOKEN });
     const http = new Http(testApp.app);
@@ -83,7 +87,7 @@ describe('container route families: one implementation, every path', () => {
       alias: '/api/agents/docker/hosts/family-vm/containers',
     };
     wsUrl = await listen(testApp);
-    // Docker writes the logger's two lines at once; wait until both are there.
+    // The logger writes its second line a second after the first; wait until both are there.
     await waitFor(
       'the logger output',
       async () =>
