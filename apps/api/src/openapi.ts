@@ -6,11 +6,42 @@ import { documentContainerAliases } from './containers/container-route-aliases';
 export const USER_JWT = 'user-jwt';
 export const AGENT_TOKEN = 'agent-token';
 
+/** The tags of the document, in the order the explorer shows them (docs/api.md). */
+export const OPENAPI_TAGS: readonly (readonly [name: string, description: string])[] = [
+  ['auth', 'First-run setup and sign-in: exchange a username and password for an access token.'],
+  [
+    'containers',
+    'Containers of every source by source kind and host id: list, inspect, logs, stats, ' +
+      'lifecycle actions and removal. The per-source container paths are aliases of these.',
+  ],
+  [
+    'docker-tcp',
+    'Docker Engine API hosts (tcp:// with optional client TLS, or a unix socket): the host ' +
+      'inventory, and aliases of the container routes under /api/docker/hosts/{hostId}/containers.',
+  ],
+  [
+    'docker-ssh',
+    'Docker over SSH: the SSH target inventory with jump hosts and pinned host keys, and aliases ' +
+      'of the container routes under /api/docker-ssh/targets/{hostId}/containers.',
+  ],
+  [
+    'agents',
+    'The push agent: report ingest (agent token), the hosts that reported, and read-only ' +
+      'aliases of the container routes under /api/agents/docker/hosts/{hostId}/containers.',
+  ],
+  ['users', 'User accounts and their roles (admin or member). Admins only.'],
+  ['audit', 'The audit log of every change and container action. Admins only.'],
+  ['health', 'Liveness and database health, for load balancers and monitors. Public.'],
+];
+
 export function setupOpenApi(app: INestApplication, version: string): void {
-  const config = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle('ArchNest Containers API')
     .setDescription(
-      'Docker containers across many machines: Engine API over TCP/TLS, Docker over SSH, and a push agent.',
+      'Docker containers across many machines: Engine API over TCP/TLS, Docker over SSH, and a ' +
+        'push agent. Sign in with `POST /api/auth/login` and send the access token as ' +
+        '`Authorization: Bearer <token>`. Every error answer has the `ErrorResponse` shape. ' +
+        'See docs/api.md.',
     )
     .setVersion(version)
     .addBearerAuth(
@@ -24,9 +55,15 @@ export function setupOpenApi(app: INestApplication, version: string): void {
         description: 'ARCHNEST_AGENT_TOKEN, for agent ingest only',
       },
       AGENT_TOKEN,
-    )
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
+    );
+  for (const [name, description] of OPENAPI_TAGS) {
+    builder.addTag(name, description);
+  }
+  const document = SwaggerModule.createDocument(app, builder.build(), {
+    // Every operation names its own operationId (verb + noun); this only keeps a forgotten one
+    // from becoming `Controller_method`, which generated clients turn into awkward names.
+    operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
+  });
   documentContainerAliases(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }

@@ -10,7 +10,7 @@ export class LoginDto implements Credentials {
   @MaxLength(64)
   username!: string;
 
-  @ApiProperty({ writeOnly: true })
+  @ApiProperty({ writeOnly: true, example: 'correct-horse-battery' })
   @IsString()
   @MinLength(1)
   @MaxLength(256)
@@ -23,7 +23,10 @@ export class SetupDto
   implements Credentials {}
 
 export class AccessTokenResponse implements AccessToken {
-  @ApiProperty({ description: 'HS256 JWT; send as Authorization: Bearer <token>' })
+  @ApiProperty({
+    description: 'HS256 JWT, valid for 12 hours; send as Authorization: Bearer <token>',
+    example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl',
+  })
   accessToken!: string;
 }
 

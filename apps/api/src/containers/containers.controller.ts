@@ -45,7 +45,6 @@ const READ_ERRORS = {
 };
 const WRITE_ERRORS = {
   ...READ_ERRORS,
-  403: 'Needs the admin role',
   409: "Docker refused in the container's state; Docker's reason",
 };
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
+  ApiOperation,
   ApiProperty,
   ApiServiceUnavailableResponse,
   ApiTags,
@@ -12,14 +13,14 @@ import { HealthService } from './health.service';
 
 class DatabaseHealth {
   @ApiProperty({ enum: ['sqlite', 'postgres'] }) type!: 'sqlite' | 'postgres';
-  @ApiProperty() ok!: boolean;
+  @ApiProperty({ description: 'The database answered a query just now' }) ok!: boolean;
 }
 
 export class HealthResponse implements Health {
   @ApiProperty({ enum: ['ok', 'degraded'] }) status!: 'ok' | 'degraded';
-  @ApiProperty() uptimeSeconds!: number;
+  @ApiProperty({ example: 3600 }) uptimeSeconds!: number;
   @ApiProperty({ type: DatabaseHealth }) database!: DatabaseHealth;
-  @ApiProperty() version!: string;
+  @ApiProperty({ example: '0.1.0' }) version!: string;
 }
 
 @ApiTags('health')
@@ -29,7 +30,15 @@ export class HealthController {
 
   @Public()
   @Get()
-  @ApiOkResponse({ type: HealthResponse })
+  @ApiOperation({
+    operationId: 'getHealth',
+    summary: 'Get health',
+    description:
+      'Whether the server and its database answer, with the version and uptime; for load ' +
+      'balancers, container health checks and monitors. Public. While the database does not ' +
+      'answer it is 503 with the same body and status `degraded` (not the error shape).',
+  })
+  @ApiOkResponse({ type: HealthResponse, description: 'Server and database answer' })
   @ApiServiceUnavailableResponse({ type: HealthResponse, description: 'Database unreachable' })
   async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthResponse> {
     const health = await this.health.check();

@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiForbiddenResponse } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors';
 
 export const ADMIN_ONLY = 'archnest:adminOnly';
 
@@ -7,5 +7,5 @@ export const ADMIN_ONLY = 'archnest:adminOnly';
 export const AdminOnly = (): MethodDecorator & ClassDecorator =>
   applyDecorators(
     SetMetadata(ADMIN_ONLY, true),
-    ApiForbiddenResponse({ description: 'The signed-in user is not an admin' }),
+    ApiErrors({ 403: 'The signed-in user is not an admin' }),
   );

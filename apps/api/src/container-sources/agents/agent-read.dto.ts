@@ -23,9 +23,9 @@ export class AgentContainerParams extends AgentHostParams {
 }
 
 export class AgentHostResponse implements AgentHost {
-  @ApiProperty() hostId!: string;
-  @ApiProperty() hostname!: string;
-  @ApiProperty() agentVersion!: string;
+  @ApiProperty({ example: 'proxmox-vm-1' }) hostId!: string;
+  @ApiProperty({ example: 'docker01' }) hostname!: string;
+  @ApiProperty({ example: '1' }) agentVersion!: string;
   @ApiProperty({ format: 'date-time', description: "The agent's clock" }) reportedAt!: string;
   @ApiProperty({ format: 'date-time', description: "The server's clock" }) receivedAt!: string;
   @ApiProperty() containerCount!: number;
@@ -33,7 +33,7 @@ export class AgentHostResponse implements AgentHost {
 }
 
 export class AgentReportReceiptResponse implements AgentReportReceipt {
-  @ApiProperty() hostId!: string;
+  @ApiProperty({ example: 'proxmox-vm-1' }) hostId!: string;
   @ApiProperty({ format: 'date-time' }) receivedAt!: string;
   @ApiProperty() containerCount!: number;
 }

@@ -33,7 +33,7 @@ import {
 import { Nullable } from '../../common/validation/nullable.decorator';
 import { IsStringRecord } from './is-string-record';
 
-/** The states the agent may report (SPEC §3.3). */
+/** The states the agent may report (docs/docker-agent-monitoring.md). */
 export const AGENT_CONTAINER_STATES = [
   'running',
   'exited',
@@ -72,7 +72,7 @@ export class PortDto implements PortBinding {
   @Max(65535)
   containerPort!: number;
 
-  @ApiProperty({ enum: ['tcp', 'udp', 'sctp'] })
+  @ApiProperty({ enum: ['tcp', 'udp', 'sctp'], example: 'tcp' })
   @IsIn(['tcp', 'udp', 'sctp'])
   proto!: 'tcp' | 'udp' | 'sctp';
 }
@@ -106,7 +106,7 @@ export class MountDto implements Mount {
   @MaxLength(REPORT_LIMITS.text)
   destination!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: true })
   @IsBoolean()
   rw!: boolean;
 }
@@ -131,14 +131,17 @@ export class ContainerStatsDto implements AgentContainerStats {
 
   @ApiProperty({ example: 20971520 }) @IsInt() @Min(0) memUsage!: number;
   @ApiProperty({ example: 536870912 }) @IsInt() @Min(0) memLimit!: number;
-  @ApiProperty() @IsInt() @Min(0) netRxBytes!: number;
-  @ApiProperty() @IsInt() @Min(0) netTxBytes!: number;
-  @ApiProperty() @IsInt() @Min(0) blockReadBytes!: number;
-  @ApiProperty() @IsInt() @Min(0) blockWriteBytes!: number;
+  @ApiProperty({ example: 12345 }) @IsInt() @Min(0) netRxBytes!: number;
+  @ApiProperty({ example: 67890 }) @IsInt() @Min(0) netTxBytes!: number;
+  @ApiProperty({ example: 0 }) @IsInt() @Min(0) blockReadBytes!: number;
+  @ApiProperty({ example: 0 }) @IsInt() @Min(0) blockWriteBytes!: number;
 }
 
 export class AgentContainerDto implements AgentContainer {
-  @ApiProperty({ description: 'Full 64-hex container id' })
+  @ApiProperty({
+    description: 'Full 64-hex container id',
+    example: '4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b',
+  })
   @Matches(/^[a-f0-9]{64}$/, { message: 'id must be a full 64-character lowercase hex id' })
   id!: string;
 
@@ -149,12 +152,14 @@ export class AgentContainerDto implements AgentContainer {
   name!: string;
 
   @ApiProperty({ example: 'nginx:1.27' }) @IsString() @MaxLength(REPORT_LIMITS.text) image!: string;
-  @ApiProperty({ example: 'sha256:…' })
+  @ApiProperty({
+    example: 'sha256:0d2a5c9e4b7f1a3c6e8d0b2f4a6c8e0d2b4f6a8c0e2d4b6f8a0c2e4d6b8f0a2c',
+  })
   @IsString()
   @MaxLength(REPORT_LIMITS.shortText)
   imageId!: string;
 
-  @ApiProperty({ enum: AGENT_CONTAINER_STATES })
+  @ApiProperty({ enum: AGENT_CONTAINER_STATES, example: 'running' })
   @IsIn(AGENT_CONTAINER_STATES)
   state!: ContainerState;
 
@@ -162,16 +167,25 @@ export class AgentContainerDto implements AgentContainer {
   @IsString()
   @MaxLength(REPORT_LIMITS.shortText)
   status!: string;
-  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-06-20T16:30:00Z' })
+  @IsISO8601({ strict: true })
+  createdAt!: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: '2026-06-20T16:30:01Z',
+  })
   @Nullable()
   @IsISO8601({ strict: true })
   startedAt!: string | null;
 
-  @ApiProperty() @IsInt() @Min(0) restartCount!: number;
+  @ApiProperty({ example: 0 }) @IsInt() @Min(0) restartCount!: number;
   @ApiProperty({ example: 'unless-stopped' }) @IsString() @MaxLength(64) restartPolicy!: string;
-  @ApiProperty({ enum: HEALTH_STATES }) @IsIn(HEALTH_STATES) health!: HealthState;
+  @ApiProperty({ enum: HEALTH_STATES, example: 'healthy' })
+  @IsIn(HEALTH_STATES)
+  health!: HealthState;
 
   @ApiProperty({ type: [PortDto] })
   @IsArray()
@@ -206,7 +220,11 @@ export class AgentContainerDto implements AgentContainer {
   @MaxLength(REPORT_LIMITS.longText)
   command!: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { 'com.docker.compose.project': 'myapp' },
+  })
   @IsObject()
   @IsStringRecord({
     maxEntries: REPORT_LIMITS.labels,
@@ -234,7 +252,9 @@ export class AgentReportDto implements AgentReport {
   @MaxLength(REPORT_LIMITS.shortText)
   hostname!: string;
   @ApiProperty({ example: '1' }) @IsString() @MaxLength(32) agentVersion!: string;
-  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) reportedAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-06-20T19:30:00Z' })
+  @IsISO8601({ strict: true })
+  reportedAt!: string;
 
   @ApiProperty({ type: [AgentContainerDto] })
   @IsArray()

@@ -1,4 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type {
+  AcceptHostKeyRequest,
+  CreateSshTargetRequest,
+  HostKeyScan,
+  SshTarget,
+  SshTargetTest,
+  UpdateSshTargetRequest,
+} from '@archnest/contracts';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import {
   IsInt,
   IsOptional,
@@ -49,7 +57,7 @@ export class SshTargetParams {
   targetId!: string;
 }
 
-export class CreateSshTargetDto {
+export class CreateSshTargetDto implements CreateSshTargetRequest {
   @ApiProperty({ example: 'docker01', pattern: TARGET_NAME_PATTERN.source })
   @Matches(TARGET_NAME_PATTERN, {
     message: 'name must be 1-64 letters, digits, spaces, dots, dashes or underscores',
@@ -60,7 +68,7 @@ export class CreateSshTargetDto {
   @IsSshHost()
   host!: string;
 
-  @ApiPropertyOptional({ default: 22, minimum: 1, maximum: 65535 })
+  @ApiPropertyOptional({ default: 22, minimum: 1, maximum: 65535, example: 22 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -73,7 +81,11 @@ export class CreateSshTargetDto {
   })
   username!: string;
 
-  @ApiPropertyOptional({ writeOnly: true, description: 'Password auth; or give privateKey' })
+  @ApiPropertyOptional({
+    writeOnly: true,
+    description: 'Password auth; or give privateKey',
+    example: 'deploy-password-1',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -83,6 +95,7 @@ export class CreateSshTargetDto {
   @ApiPropertyOptional({
     writeOnly: true,
     description: 'OpenSSH, PEM or PuTTY private key (no certificates); or give password',
+    example: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn…\n-----END OPENSSH PRIVATE KEY-----\n',
   })
   @IsOptional()
   @IsString()
@@ -100,6 +113,7 @@ export class CreateSshTargetDto {
     format: 'uuid',
     nullable: true,
     description: 'The SSH target to connect through (its own jump chain applies too)',
+    example: '3f1c2b9e-8a4d-4c6f-9b2e-1d7a5e0c4b21',
   })
   @IsOptional()
   @ValidateIf((_dto, value) => value !== null)
@@ -127,77 +141,23 @@ export class CreateSshTargetDto {
   dockerHost?: string | null;
 }
 
-/** Every field optional; a new password or privateKey replaces the stored credentials. */
-export class UpdateSshTargetDto {
-  @ApiPropertyOptional({ pattern: TARGET_NAME_PATTERN.source })
-  @IsOptional()
-  @Matches(TARGET_NAME_PATTERN, {
-    message: 'name must be 1-64 letters, digits, spaces, dots, dashes or underscores',
-  })
-  name?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsSshHost()
-  host?: string;
-
+/**
+ * Every field optional; a new password or privateKey replaces the stored credentials. `port` is
+ * declared again without the create default, so an update that omits it keeps the stored port.
+ */
+export class UpdateSshTargetDto
+  extends PartialType(OmitType(CreateSshTargetDto, ['port'] as const))
+  implements UpdateSshTargetRequest
+{
   @ApiPropertyOptional({ minimum: 1, maximum: 65535 })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(65535)
   port?: number;
-
-  @ApiPropertyOptional({ pattern: SSH_USERNAME_PATTERN.source })
-  @IsOptional()
-  @Matches(SSH_USERNAME_PATTERN, {
-    message: 'username must be 1-64 letters, digits, dots, dashes or underscores',
-  })
-  username?: string;
-
-  @ApiPropertyOptional({ writeOnly: true })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(SECRET_MAX)
-  password?: string;
-
-  @ApiPropertyOptional({ writeOnly: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(PRIVATE_KEY_MAX)
-  privateKey?: string;
-
-  @ApiPropertyOptional({ writeOnly: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(SECRET_MAX)
-  passphrase?: string;
-
-  @ApiPropertyOptional({
-    type: String,
-    format: 'uuid',
-    nullable: true,
-    description: 'null: direct',
-  })
-  @IsOptional()
-  @ValidateIf((_dto, value) => value !== null)
-  @IsUUID('all', { message: 'jumpTargetId must be a UUID' })
-  jumpTargetId?: string | null;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(DOCKER_COMMAND_PATTERN, { message: 'dockerCommand must be a command name or path' })
-  dockerCommand?: string;
-
-  @ApiPropertyOptional({ type: String, nullable: true })
-  @IsOptional()
-  @ValidateIf((_dto, value) => value !== null)
-  @Matches(DOCKER_HOST_PATTERN, { message: 'dockerHost must be unix:///path or tcp://host:port' })
-  dockerHost?: string | null;
 }
 
-export class AcceptHostKeyDto {
+export class AcceptHostKeyDto implements AcceptHostKeyRequest {
   @ApiProperty({
     example: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
     pattern: FINGERPRINT_PATTERN.source,
@@ -207,7 +167,7 @@ export class AcceptHostKeyDto {
   fingerprint!: string;
 }
 
-export class HostKeyScanResponse {
+export class HostKeyScanResponse implements HostKeyScan {
   @ApiProperty({ example: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s' })
   fingerprint!: string;
   @ApiProperty({ example: 'ssh-ed25519' }) keyType!: string;
@@ -215,7 +175,7 @@ export class HostKeyScanResponse {
   pinned!: boolean;
 }
 
-export class SshTargetTestResponse {
+export class SshTargetTestResponse implements SshTargetTest {
   @ApiProperty({ example: '27.3.1', description: "The remote engine's version" })
   dockerVersion!: string;
   @ApiProperty({ description: 'Round trip of the test command, connecting included' })
@@ -224,7 +184,7 @@ export class SshTargetTestResponse {
   chain!: string[];
 }
 
-export class SshTargetResponse {
+export class SshTargetResponse implements SshTarget {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty() host!: string;

@@ -37,17 +37,29 @@ export function toBoolean({ value }: { value: unknown }): unknown {
 }
 
 export class DockerTlsDto implements TlsMaterial, DockerTls {
-  @ApiProperty({ writeOnly: true, description: 'PEM certificate of the CA that signed the engine' })
+  @ApiProperty({
+    writeOnly: true,
+    description: 'PEM certificate of the CA that signed the engine',
+    example: '-----BEGIN CERTIFICATE-----\nMIIB…\n-----END CERTIFICATE-----\n',
+  })
   @IsString()
   @MaxLength(PEM_MAX_LENGTH)
   ca!: string;
 
-  @ApiProperty({ writeOnly: true, description: 'PEM client certificate' })
+  @ApiProperty({
+    writeOnly: true,
+    description: 'PEM client certificate',
+    example: '-----BEGIN CERTIFICATE-----\nMIIB…\n-----END CERTIFICATE-----\n',
+  })
   @IsString()
   @MaxLength(PEM_MAX_LENGTH)
   cert!: string;
 
-  @ApiProperty({ writeOnly: true, description: 'PEM client private key (unencrypted)' })
+  @ApiProperty({
+    writeOnly: true,
+    description: 'PEM client private key (unencrypted)',
+    example: '-----BEGIN PRIVATE KEY-----\nMIIE…\n-----END PRIVATE KEY-----\n',
+  })
   @IsString()
   @MaxLength(PEM_MAX_LENGTH)
   key!: string;
