@@ -6,3 +6,4 @@ export * from './exec';
 export * from './health';
 export * from './hosts';
 export * from './masking';
+export * from './metrics';
