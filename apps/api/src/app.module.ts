@@ -17,6 +17,7 @@ import { ExecModule } from './container-sources/exec/exec.module';
 import { ContainersModule } from './containers/containers.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         ContainerSourcesModule,
+        MetricsModule,
         AgentsModule,
         DockerSshModule,
         DockerTcpModule,

@@ -5,6 +5,7 @@ import { documentContainerAliases } from './containers/container-route-aliases';
 /** Names of the two security schemes in the OpenAPI document. */
 export const USER_JWT = 'user-jwt';
 export const AGENT_TOKEN = 'agent-token';
+export const SCRAPE_TOKEN = 'scrape-token';
 
 /** The tags of the document, in the order the explorer shows them (docs/api.md). */
 export const OPENAPI_TAGS: readonly (readonly [name: string, description: string])[] = [
@@ -28,6 +29,11 @@ export const OPENAPI_TAGS: readonly (readonly [name: string, description: string
     'agents',
     'The push agent: report ingest (agent token), the hosts that reported, and read-only ' +
       'aliases of the container routes under /api/agents/docker/hosts/{hostId}/containers.',
+  ],
+  [
+    'metrics',
+    'The metrics history of every container and host (rollups keep a year in bounded space), ' +
+      'and the Prometheus export at /api/metrics (scrape token).',
   ],
   ['users', 'User accounts and their roles (admin or member). Admins only.'],
   ['audit', 'The audit log of every change and container action. Admins only.'],
@@ -55,6 +61,14 @@ export function setupOpenApi(app: INestApplication, version: string): void {
         description: 'ARCHNEST_AGENT_TOKEN, for agent ingest only',
       },
       AGENT_TOKEN,
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'ARCHNEST_METRICS_TOKEN, for the Prometheus export only',
+      },
+      SCRAPE_TOKEN,
     );
   for (const [name, description] of OPENAPI_TAGS) {
     builder.addTag(name, description);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseEnvironment } from './environment';
+import { InvalidEnvironmentError, parseEnvironment } from './environment';
 import { loadOrCreateSecrets } from './secrets';
 
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
@@ -19,6 +19,40 @@ export interface AppConfig {
   /** How often the Docker stats collector samples every running container; 0 = off. */
   dockerStatsIntervalMs: number;
   corsOrigins: string[];
+  /** How often each SSH target's `docker stats` is sampled for history; 0 = off. */
+  sshStatsIntervalMs: number;
+  metrics: MetricsConfig;
+}
+
+/** The metrics history (docs/metrics.md). */
+export interface MetricsConfig {
+  /** Off: nothing is recorded (queries answer gaps); the export still serves what is stored. */
+  history: boolean;
+  /** How long each tier is kept, in seconds. */
+  retention: { raw: number; 60: number; 900: number; 3600: number };
+  /** The Prometheus scrape token; null turns `GET /api/metrics` off. */
+  scrapeToken: string | null;
+}
+
+const HOUR = 3_600;
+const DAY = 86_400;
+
+/** Each tier must be kept at least as long as the finer one it is folded from. */
+function checkRetention(retention: MetricsConfig['retention']): MetricsConfig['retention'] {
+  const order = [
+    ['ARCHNEST_METRICS_RETENTION_RAW_HOURS', retention.raw],
+    ['ARCHNEST_METRICS_RETENTION_1M_DAYS', retention[60]],
+    ['ARCHNEST_METRICS_RETENTION_15M_DAYS', retention[900]],
+    ['ARCHNEST_METRICS_RETENTION_1H_DAYS', retention[3600]],
+  ] as const;
+  for (let i = 1; i < order.length; i++) {
+    if (order[i][1] < order[i - 1][1]) {
+      throw new InvalidEnvironmentError([
+        `${order[i][0]} must keep at least as long as ${order[i - 1][0]}`,
+      ]);
+    }
+  }
+  return retention;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -43,5 +77,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     staleAfterMs: vars.STALE_AFTER_MS ?? 90_000,
     dockerStatsIntervalMs: vars.ARCHNEST_DOCKER_STATS_INTERVAL_MS ?? 5_000,
     corsOrigins: vars.ARCHNEST_CORS_ORIGINS?.split(',') ?? [],
+    sshStatsIntervalMs: vars.ARCHNEST_SSH_STATS_INTERVAL_MS ?? 15_000,
+    metrics: {
+      history: vars.ARCHNEST_METRICS_HISTORY !== 'off',
+      retention: checkRetention({
+        raw: (vars.ARCHNEST_METRICS_RETENTION_RAW_HOURS ?? 24) * HOUR,
+        60: (vars.ARCHNEST_METRICS_RETENTION_1M_DAYS ?? 7) * DAY,
+        900: (vars.ARCHNEST_METRICS_RETENTION_15M_DAYS ?? 90) * DAY,
+        3600: (vars.ARCHNEST_METRICS_RETENTION_1H_DAYS ?? 365) * DAY,
+      }),
+      scrapeToken: vars.ARCHNEST_METRICS_TOKEN ?? null,
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBase64,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -20,6 +21,25 @@ const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
 
 const DOCKER_STATS_INTERVAL_RULE =
   'ARCHNEST_DOCKER_STATS_INTERVAL_MS must be 0 (off) or milliseconds from 1000 to 20000';
+
+const SSH_STATS_INTERVAL_RULE =
+  'ARCHNEST_SSH_STATS_INTERVAL_MS must be 0 (off) or milliseconds from 1000 to 3600000';
+
+function retentionRule(name: string, unit: string, max: number): string {
+  return `${name} must be a whole number of ${unit} from 1 to ${max}`;
+}
+
+/** An integer variable within bounds, one message for every way of missing them. */
+function Bounded(name: string, unit: string, max: number): PropertyDecorator {
+  const message = retentionRule(name, unit, max);
+  return (target, key) => {
+    IsOptional()(target, key);
+    Transform(toInt)(target, key);
+    IsInt({ message })(target, key);
+    Min(1, { message })(target, key);
+    Max(max, { message })(target, key);
+  };
+}
 
 /** Every environment variable ArchNest reads, with its rules (README.md, "Configuration"). */
 export class EnvironmentVariables {
@@ -84,6 +104,37 @@ export class EnvironmentVariables {
   @Min(1000, { message: DOCKER_STATS_INTERVAL_RULE })
   @Max(20_000, { message: DOCKER_STATS_INTERVAL_RULE })
   ARCHNEST_DOCKER_STATS_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @ValidateIf((vars: EnvironmentVariables) => vars.ARCHNEST_SSH_STATS_INTERVAL_MS !== 0)
+  @IsInt({ message: SSH_STATS_INTERVAL_RULE })
+  @Min(1000, { message: SSH_STATS_INTERVAL_RULE })
+  @Max(3_600_000, { message: SSH_STATS_INTERVAL_RULE })
+  ARCHNEST_SSH_STATS_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(['on', 'off'], { message: 'ARCHNEST_METRICS_HISTORY must be on or off' })
+  ARCHNEST_METRICS_HISTORY?: 'on' | 'off';
+
+  @Bounded('ARCHNEST_METRICS_RETENTION_RAW_HOURS', 'hours', 24 * 31)
+  ARCHNEST_METRICS_RETENTION_RAW_HOURS?: number;
+
+  @Bounded('ARCHNEST_METRICS_RETENTION_1M_DAYS', 'days', 366)
+  ARCHNEST_METRICS_RETENTION_1M_DAYS?: number;
+
+  @Bounded('ARCHNEST_METRICS_RETENTION_15M_DAYS', 'days', 3660)
+  ARCHNEST_METRICS_RETENTION_15M_DAYS?: number;
+
+  @Bounded('ARCHNEST_METRICS_RETENTION_1H_DAYS', 'days', 3660)
+  ARCHNEST_METRICS_RETENTION_1H_DAYS?: number;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(16, { message: 'ARCHNEST_METRICS_TOKEN must be at least 16 characters' })
+  ARCHNEST_METRICS_TOKEN?: string;
 
   @IsOptional()
   @Transform(emptyToUndefined)

@@ -12,6 +12,7 @@ import type {
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { MetricsRecorder } from '../../metrics/metrics-recorder';
 import { SourceRegistry } from '../source-registry';
 import type { ContainerSource } from '../container-source';
 import { AgentReportEntity } from './agent-report.entity';
@@ -37,6 +38,7 @@ export class AgentsService implements ContainerSource, OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly reports: AgentReportsRepository,
     private readonly registry: SourceRegistry,
+    private readonly recorder: MetricsRecorder,
   ) {}
 
   onModuleInit(): void {
@@ -58,11 +60,24 @@ export class AgentsService implements ContainerSource, OnModuleInit {
       receivedAt,
     };
     await this.reports.upsert(entity);
+    this.recordStats(report, receivedAt);
     return {
       hostId: report.hostId,
       receivedAt: receivedAt.toISOString(),
       containerCount: containers.length,
     };
+  }
+
+  /** The report's stats join the history at `reportedAt`, never later than it arrived. */
+  private recordStats(report: AgentReport, receivedAt: Date): void {
+    const reportedAt = new Date(report.reportedAt);
+    const at = reportedAt.getTime() < receivedAt.getTime() ? reportedAt : receivedAt;
+    this.recorder.record({
+      source: 'agent',
+      hostId: report.hostId,
+      at,
+      containers: report.containers,
+    });
   }
 
   async listAgentHosts(): Promise<AgentHost[]> {

@@ -1,3 +1,5 @@
+import type { MetricsRecorder } from '../../metrics/metrics-recorder';
+import type { SamplingLeases } from '../../metrics/sampling-leases';
 import type Docker from 'dockerode';
 import type { EngineInspect, EngineStats } from '../docker-json/engine-types';
 import type { DockerHostEntity } from './docker-host.entity';
@@ -67,7 +69,11 @@ describe('DockerTcpStatsCollector', () => {
 
   function collectorWith(engines: DockerTcpEngineClients, intervalMs = 5_000) {
     const hosts = { list: () => Promise.resolve([host]) } as unknown as DockerTcpHostsRepository;
-    return new DockerTcpStatsCollector(hosts, engines, { dockerStatsIntervalMs: intervalMs });
+    const recorder = { record: jest.fn() } as unknown as MetricsRecorder;
+    const leases = { holds: () => Promise.resolve(true) } as unknown as SamplingLeases;
+    return new DockerTcpStatsCollector(hosts, engines, recorder, leases, {
+      dockerStatsIntervalMs: intervalMs,
+    });
   }
 
   it('keeps each running container by id after a round, with the engine read time', async () => {

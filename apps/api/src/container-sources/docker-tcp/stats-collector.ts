@@ -8,8 +8,10 @@ import {
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { engineTime } from '../docker-json/docker-status';
-import type { EngineInspect } from '../docker-json/engine-types';
+import type { EngineInspect, EngineListItem } from '../docker-json/engine-types';
 import { errorReason } from '../../common/errors/error-reason';
+import { MetricsRecorder } from '../../metrics/metrics-recorder';
+import { SamplingLeases } from '../../metrics/sampling-leases';
 import type { DockerHostEntity } from './docker-host.entity';
 import { DockerTcpHostsRepository } from './docker-tcp-hosts.repository';
 import { DockerTcpEngineClients, SAFE_TO_RESEND } from './engine-client';
@@ -81,6 +83,8 @@ export class DockerTcpStatsCollector implements OnApplicationBootstrap, BeforeAp
   constructor(
     private readonly hosts: DockerTcpHostsRepository,
     private readonly engines: DockerTcpEngineClients,
+    private readonly recorder: MetricsRecorder,
+    private readonly leases: SamplingLeases,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'dockerStatsIntervalMs'>,
   ) {
     this.intervalMs = config.dockerStatsIntervalMs;
@@ -163,6 +167,10 @@ export class DockerTcpStatsCollector implements OnApplicationBootstrap, BeforeAp
     // False once the host was changed or removed, or the API stops: the round ends there.
     const current = (): boolean => this.enabled && this.figures.get(host.id) === figures;
     try {
+      if (!(await this.leases.holds('docker-tcp', host.id, this.intervalMs))) {
+        figures.latest.clear(); // another replica samples it; requests ask the engine
+        return;
+      }
       const running = await this.engines.call(
         host,
         (docker, signal) => listContainers(docker, signal, 'running'),
@@ -177,9 +185,22 @@ export class DockerTcpStatsCollector implements OnApplicationBootstrap, BeforeAp
       [...figures.latest.keys()]
         .filter((id) => !ids.has(id))
         .forEach((id) => figures.latest.delete(id));
+      if (current()) {
+        this.record(host, running, figures);
+      }
     } catch {
       // Unreachable: its last round ages out, and requests report the fault themselves.
     }
+  }
+
+  /** Hands the round's samples to the history, by container name. */
+  private record(host: DockerHostEntity, running: EngineListItem[], figures: HostFigures): void {
+    const containers = running.flatMap((item) => {
+      const collected = figures.latest.get(item.Id);
+      const name = item.Names?.[0]?.replace(/^\//, '');
+      return collected && name ? [{ name, image: item.Image ?? '', stats: collected.stats }] : [];
+    });
+    this.recorder.record({ source: 'docker-tcp', hostId: host.id, at: new Date(), containers });
   }
 
   private async sample(host: DockerHostEntity, id: string, figures: HostFigures): Promise<void> {

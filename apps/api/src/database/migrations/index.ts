@@ -2,6 +2,7 @@ import { InitialSchema1764259200000 } from './1764259200000-initial-schema';
 import { AgentReports1764345600000 } from './1764345600000-agent-reports';
 import { DockerHosts1764432000000 } from './1764432000000-docker-hosts';
 import { SshTargets1764518400000 } from './1764518400000-ssh-targets';
+import { MetricsHistory1764604800000 } from './1764604800000-metrics-history';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AgentReports1764345600000,
   DockerHosts1764432000000,
   SshTargets1764518400000,
+  MetricsHistory1764604800000,
 ];

@@ -1,0 +1,20 @@
+import { Global, Module } from '@nestjs/common';
+import { MetricsController } from './metrics.controller';
+import { MetricsMaintenance } from './metrics-maintenance';
+import { MetricsRecorder } from './metrics-recorder';
+import { MetricsService } from './metrics.service';
+import { MetricsStore } from './metrics.store';
+import { PrometheusController } from './prometheus/prometheus.controller';
+import { SamplingLeases } from './sampling-leases';
+
+/**
+ * The source-neutral metrics history: sources hand their figures to MetricsRecorder and ask
+ * SamplingLeases whether they sample a host; global so a source module needs no import.
+ */
+@Global()
+@Module({
+  controllers: [MetricsController, PrometheusController],
+  providers: [MetricsStore, MetricsRecorder, SamplingLeases, MetricsMaintenance, MetricsService],
+  exports: [MetricsRecorder, SamplingLeases],
+})
+export class MetricsModule {}

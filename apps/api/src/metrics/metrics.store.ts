@@ -1,0 +1,316 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { MetricsWindow, RollupTier } from './metrics-window';
+
+/** One raw sample: the Docker counters as read (rates are derived from consecutive rows). */
+export interface SampleRow {
+  seriesId: number;
+  /** Epoch seconds. */
+  t: number;
+  cpu: number | null;
+  mem: number | null;
+  memLimit: number | null;
+  netRx: number | null;
+  netTx: number | null;
+  blkR: number | null;
+  blkW: number | null;
+}
+
+export interface SeriesKey {
+  source: string;
+  hostId: string;
+  container: string;
+}
+
+/** A step of history; rates per second. `running` counts the series sampled in the step. */
+export interface HistoryRow {
+  t: number;
+  cpu: number | null;
+  mem: number | null;
+  memLimit: number | null;
+  netRx: number | null;
+  netTx: number | null;
+  blkR: number | null;
+  blkW: number | null;
+  running: number;
+}
+
+/** The newest sample of a series, with its labels (the Prometheus export). */
+export interface LatestRow extends SeriesKey {
+  image: string;
+  t: number;
+  cpu: number | null;
+  mem: number | null;
+  memLimit: number | null;
+  netRx: number | null;
+  netTx: number | null;
+}
+
+/** Which series a history query sums: one container, or all of a host's. */
+export type SeriesFilter = { seriesId: number } | { source: string; hostId: string };
+
+/** Two samples further apart than this are not one segment: no rate spans the gap. */
+export const MAX_RATE_GAP_SECONDS = 600;
+
+const COUNTERS = ['net_rx', 'net_tx', 'blk_r', 'blk_w'] as const;
+
+/** A number as an SQL literal: the write path inlines only numbers it produced itself. */
+function literal(value: number | null): string {
+  return value === null || !Number.isFinite(value) ? 'NULL' : String(value);
+}
+
+const toNumber = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
+
+/**
+ * Every statement of the metrics history, for SQLite and PostgreSQL alike (the same SQL but
+ * for placeholders). Writes are single statements, so each is one transaction on its own and
+ * never shares one with the TypeORM connection's other work.
+ */
+@Injectable()
+export class MetricsStore {
+  private readonly postgres: boolean;
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    this.postgres = db.options.type === 'postgres';
+  }
+
+  private placeholder(index: number): string {
+    return this.postgres ? `$${index}` : '?';
+  }
+
+  /** The id of a series, created (or its image updated) as needed. */
+  async ensureSeries(key: SeriesKey, image: string): Promise<number> {
+    const [p1, p2, p3, p4] = [1, 2, 3, 4].map((i) => this.placeholder(i));
+    await this.db.query(
+      `INSERT INTO metric_series (source, host_id, container, image) VALUES (${p1}, ${p2}, ${p3}, ${p4}) ` +
+        'ON CONFLICT (source, host_id, container) DO UPDATE SET image = EXCLUDED.image',
+      [key.source, key.hostId, key.container, image],
+    );
+    const id = await this.findSeries(key);
+    if (id === null) {
+      throw new Error('series vanished while being created');
+    }
+    return id;
+  }
+
+  async findSeries(key: SeriesKey): Promise<number | null> {
+    const [p1, p2, p3] = [1, 2, 3].map((i) => this.placeholder(i));
+    const rows: { id: unknown }[] = await this.db.query(
+      `SELECT id FROM metric_series WHERE source = ${p1} AND host_id = ${p2} AND container = ${p3}`,
+      [key.source, key.hostId, key.container],
+    );
+    return rows.length > 0 ? Number(rows[0].id) : null;
+  }
+
+  /** One INSERT for a whole collector round or ingest tick; a repeated second is kept once. */
+  async insertSamples(rows: readonly SampleRow[]): Promise<void> {
+    if (rows.length === 0) {
+      return;
+    }
+    const values = rows
+      .map(
+        (row) =>
+          `(${row.seriesId}, ${row.t}, ${[row.cpu, row.mem, row.memLimit, row.netRx, row.netTx, row.blkR, row.blkW].map(literal).join(', ')})`,
+      )
+      .join(', ');
+    await this.db.query(
+      'INSERT INTO metric_samples (series_id, t, cpu, mem, mem_limit, net_rx, net_tx, blk_r, blk_w) ' +
+        `VALUES ${values} ON CONFLICT (series_id, t) DO NOTHING`,
+    );
+  }
+
+  /**
+   * Raw samples with the counters turned into per-second rates: a counter that went down (the
+   * container restarted) or a gap longer than MAX_RATE_GAP_SECONDS starts a new segment, whose
+   * first sample has no rate. Reads from `from - MAX_RATE_GAP_SECONDS` for the first rate.
+   */
+  private ratedSamples(seriesClause: string, from: number, to: number): string {
+    const lags = COUNTERS.map((c) => `LAG(${c}) OVER w AS p_${c}`).join(', ');
+    const rates = COUNTERS.map(
+      (c) =>
+        `CASE WHEN p_t IS NOT NULL AND t - p_t <= ${MAX_RATE_GAP_SECONDS} AND ${c} >= p_${c} ` +
+        `THEN (${c} - p_${c}) / (t - p_t) END AS ${c}`,
+    ).join(', ');
+    return (
+      `SELECT series_id, t, cpu, mem, mem_limit, ${rates} FROM (` +
+      `SELECT series_id, t, cpu, mem, mem_limit, ${COUNTERS.join(', ')}, LAG(t) OVER w AS p_t, ${lags} ` +
+      `FROM metric_samples WHERE ${seriesClause} AND t >= ${from - MAX_RATE_GAP_SECONDS} AND t < ${to} ` +
+      'WINDOW w AS (PARTITION BY series_id ORDER BY t)) lagged'
+    );
+  }
+
+  private seriesClause(filter: SeriesFilter): { clause: string; params: unknown[] } {
+    if ('seriesId' in filter) {
+      return { clause: `series_id = ${Math.trunc(filter.seriesId)}`, params: [] };
+    }
+    return {
+      clause:
+        'series_id IN (SELECT id FROM metric_series ' +
+        `WHERE source = ${this.placeholder(1)} AND host_id = ${this.placeholder(2)})`,
+      params: [filter.source, filter.hostId],
+    };
+  }
+
+  /**
+   * The steps of `window` that hold samples: each series averaged over the step, then summed
+   * over the series (memory limit: the largest), with the number of series sampled.
+   */
+  async history(filter: SeriesFilter, window: MetricsWindow): Promise<HistoryRow[]> {
+    const { clause, params } = this.seriesClause(filter);
+    const { from, to, step, tier } = window;
+    const source =
+      tier === 'raw'
+        ? `(${this.ratedSamples(clause, from, to)})`
+        : `(SELECT series_id, t, cpu, mem, mem_limit, ${COUNTERS.join(', ')} FROM metric_rollups ` +
+          `WHERE tier = ${tier} AND ${clause} AND t < ${to})`;
+    const perSeries =
+      `SELECT series_id, (t / ${step}) * ${step} AS b, AVG(cpu) AS cpu, AVG(mem) AS mem, ` +
+      `MAX(mem_limit) AS mem_limit, ${COUNTERS.map((c) => `AVG(${c}) AS ${c}`).join(', ')} ` +
+      `FROM ${source} rows_in WHERE t >= ${from} GROUP BY series_id, (t / ${step}) * ${step}`;
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT b, SUM(cpu) AS cpu, SUM(mem) AS mem, MAX(mem_limit) AS mem_limit, ` +
+        `${COUNTERS.map((c) => `SUM(${c}) AS ${c}`).join(', ')}, COUNT(*) AS running ` +
+        `FROM (${perSeries}) per_series GROUP BY b ORDER BY b`,
+      params,
+    );
+    return rows.map((row) => ({
+      t: Number(row.b),
+      cpu: toNumber(row.cpu),
+      mem: toNumber(row.mem),
+      memLimit: toNumber(row.mem_limit),
+      netRx: toNumber(row.net_rx),
+      netTx: toNumber(row.net_tx),
+      blkR: toNumber(row.blk_r),
+      blkW: toNumber(row.blk_w),
+      running: Number(row.running),
+    }));
+  }
+
+  /** The newest bucket a tier holds, or null. */
+  async newestRollup(tier: RollupTier): Promise<number | null> {
+    const rows: { t: unknown }[] = await this.db.query(
+      `SELECT MAX(t) AS t FROM metric_rollups WHERE tier = ${tier}`,
+    );
+    return toNumber(rows[0]?.t);
+  }
+
+  /** The oldest time a tier holds, or null. */
+  async oldest(tier: RollupTier | 'raw'): Promise<number | null> {
+    const rows: { t: unknown }[] =
+      tier === 'raw'
+        ? await this.db.query('SELECT MIN(t) AS t FROM metric_samples')
+        : await this.db.query(`SELECT MIN(t) AS t FROM metric_rollups WHERE tier = ${tier}`);
+    return toNumber(rows[0]?.t);
+  }
+
+  /**
+   * Folds `[from, to)` of the tier below into `tier`'s buckets: averages (maximum for the
+   * `_max` columns and the limit). An upsert, so folding a bucket again only refreshes it.
+   */
+  async rollup(
+    tier: RollupTier,
+    below: RollupTier | 'raw',
+    from: number,
+    to: number,
+  ): Promise<void> {
+    const all = 'series_id IN (SELECT id FROM metric_series)';
+    const input =
+      below === 'raw'
+        ? `(${this.ratedSamples(all, from, to)})`
+        : `(SELECT series_id, t, samples, cpu, cpu_max, mem, mem_max, mem_limit, ${COUNTERS.join(', ')} ` +
+          `FROM metric_rollups WHERE tier = ${below} AND ${all} AND t < ${to})`;
+    const samples = below === 'raw' ? 'COUNT(*)' : 'SUM(samples)';
+    const cpuMax = below === 'raw' ? 'MAX(cpu)' : 'MAX(cpu_max)';
+    const memMax = below === 'raw' ? 'MAX(mem)' : 'MAX(mem_max)';
+    const columns = ['samples', 'cpu', 'cpu_max', 'mem', 'mem_max', 'mem_limit', ...COUNTERS];
+    await this.db.query(
+      `INSERT INTO metric_rollups (tier, series_id, t, ${columns.join(', ')}) ` +
+        `SELECT ${tier}, series_id, (t / ${tier}) * ${tier}, ${samples}, AVG(cpu), ${cpuMax}, ` +
+        `AVG(mem), ${memMax}, MAX(mem_limit), ${COUNTERS.map((c) => `AVG(${c})`).join(', ')} ` +
+        `FROM ${input} rows_in WHERE t >= ${from} GROUP BY series_id, (t / ${tier}) * ${tier} ` +
+        `ON CONFLICT (tier, series_id, t) DO UPDATE SET ` +
+        columns.map((c) => `${c} = EXCLUDED.${c}`).join(', '),
+    );
+  }
+
+  /**
+   * Deletes what is older than each tier's cutoff (epoch seconds), then the series left empty
+   * and any row of a series deleted meanwhile; the number of series deleted.
+   */
+  async prune(rawBefore: number, rollupsBefore: Record<RollupTier, number>): Promise<number> {
+    const known = 'series_id IN (SELECT id FROM metric_series)';
+    await this.db.query(
+      `DELETE FROM metric_samples WHERE t < ${Math.floor(rawBefore)} OR NOT ${known}`,
+    );
+    for (const [tier, before] of Object.entries(rollupsBefore)) {
+      await this.db.query(
+        `DELETE FROM metric_rollups WHERE tier = ${Number(tier)} AND (t < ${Math.floor(before)} OR NOT ${known})`,
+      );
+    }
+    const empty: { id: unknown }[] = await this.db.query(
+      'SELECT id FROM metric_series WHERE ' +
+        'NOT EXISTS (SELECT 1 FROM metric_samples s WHERE s.series_id = metric_series.id) AND ' +
+        'NOT EXISTS (SELECT 1 FROM metric_rollups r WHERE r.series_id = metric_series.id)',
+    );
+    if (empty.length > 0) {
+      const ids = empty.map((row) => Math.trunc(Number(row.id))).join(', ');
+      await this.db.query(`DELETE FROM metric_series WHERE id IN (${ids})`);
+    }
+    return empty.length;
+  }
+
+  /** The newest sample of every series sampled since `since` (epoch seconds). */
+  async latest(since: number): Promise<LatestRow[]> {
+    const rows: Record<string, unknown>[] = await this.db.query(
+      'SELECT s.source, s.host_id, s.container, s.image, m.t, m.cpu, m.mem, m.mem_limit, m.net_rx, m.net_tx ' +
+        'FROM metric_series s JOIN metric_samples m ON m.series_id = s.id ' +
+        'WHERE m.t = (SELECT MAX(t) FROM metric_samples WHERE series_id = s.id) ' +
+        `AND m.t >= ${Math.floor(since)} ORDER BY s.source, s.host_id, s.container`,
+    );
+    return rows.map((row) => ({
+      source: String(row.source),
+      hostId: String(row.host_id),
+      container: String(row.container),
+      image: String(row.image),
+      t: Number(row.t),
+      cpu: toNumber(row.cpu),
+      mem: toNumber(row.mem),
+      memLimit: toNumber(row.mem_limit),
+      netRx: toNumber(row.net_rx),
+      netTx: toNumber(row.net_tx),
+    }));
+  }
+
+  /**
+   * Takes or renews the lease of one host for `holder` until `expiresAt` (ms), unless another
+   * holder's lease is still running; true when `holder` holds it now. One atomic upsert.
+   */
+  async claimLease(
+    source: string,
+    hostId: string,
+    holder: string,
+    now: number,
+    expiresAt: number,
+  ): Promise<boolean> {
+    const [p1, p2, p3] = [1, 2, 3].map((i) => this.placeholder(i));
+    await this.db.query(
+      `INSERT INTO metric_leases (source, host_id, holder, expires_at) VALUES (${p1}, ${p2}, ${p3}, ${expiresAt}) ` +
+        'ON CONFLICT (source, host_id) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at ' +
+        `WHERE metric_leases.holder = EXCLUDED.holder OR metric_leases.expires_at < ${now}`,
+      [source, hostId, holder],
+    );
+    const rows: { holder: unknown }[] = await this.db.query(
+      `SELECT holder FROM metric_leases WHERE source = ${p1} AND host_id = ${p2}`,
+      [source, hostId],
+    );
+    return rows[0]?.holder === holder;
+  }
+
+  async releaseLeases(holder: string): Promise<void> {
+    await this.db.query(`DELETE FROM metric_leases WHERE holder = ${this.placeholder(1)}`, [
+      holder,
+    ]);
+  }
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { MetricsStore } from './metrics.store';
+
+/** A lease outlives this many missed rounds before another replica takes the host over. */
+const LEASE_ROUNDS = 3;
+
+/**
+ * Who samples a host when several API processes share one PostgreSQL: the replica holding the
+ * host's lease, renewed every round and taken over by another replica once it has run out
+ * (LEASE_ROUNDS rounds). The embedded SQLite database serves one process: it always holds.
+ */
+@Injectable()
+export class SamplingLeases implements BeforeApplicationShutdown {
+  readonly holder = randomUUID();
+  private readonly shared: boolean;
+
+  constructor(
+    private readonly store: MetricsStore,
+    @InjectDataSource() db: DataSource,
+  ) {
+    this.shared = db.options.type === 'postgres';
+  }
+
+  /** Whether this process samples `hostId` this round (every `intervalMs`). */
+  async holds(source: string, hostId: string, intervalMs: number): Promise<boolean> {
+    if (!this.shared) {
+      return true;
+    }
+    const now = Date.now();
+    try {
+      return await this.store.claimLease(
+        source,
+        hostId,
+        this.holder,
+        now,
+        now + LEASE_ROUNDS * intervalMs,
+      );
+    } catch {
+      // The database is down: sampling goes on as it would without history (the recorder
+      // reports the pause); two replicas may both sample until it is back.
+      return true;
+    }
+  }
+
+  /** Hands every host over at once instead of after the lease runs out. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.shared) {
+      await this.store.releaseLeases(this.holder).catch(() => undefined);
+    }
+  }
+}
