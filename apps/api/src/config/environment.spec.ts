@@ -25,6 +25,15 @@ describe('parseEnvironment', () => {
     ['ARCHNEST_DOCKER_STATS_INTERVAL_MS', '500'],
     ['ARCHNEST_DOCKER_STATS_INTERVAL_MS', '5s'],
     ['ARCHNEST_DOCKER_STATS_INTERVAL_MS', '60000'],
+    ['ARCHNEST_SSH_STATS_INTERVAL_MS', '999'],
+    ['ARCHNEST_SSH_STATS_INTERVAL_MS', '15s'],
+    ['ARCHNEST_METRICS_HISTORY', 'yes'],
+    ['ARCHNEST_METRICS_RETENTION_RAW_HOURS', '0'],
+    ['ARCHNEST_METRICS_RETENTION_RAW_HOURS', '1.5'],
+    ['ARCHNEST_METRICS_RETENTION_1M_DAYS', '400'],
+    ['ARCHNEST_METRICS_RETENTION_15M_DAYS', 'ninety'],
+    ['ARCHNEST_METRICS_RETENTION_1H_DAYS', '-1'],
+    ['ARCHNEST_METRICS_TOKEN', 'too-short'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => parseEnvironment({ [name]: value })).toThrow(name);
   });
