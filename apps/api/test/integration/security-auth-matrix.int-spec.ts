@@ -12,16 +12,21 @@ import { startTestApp, TestApp } from '../support/test-app';
 /**
  * The auth matrix, derived from the OpenAPI document so that a new route is covered the day it
  * is added: anonymous → 401 unless public; member → 403 on every admin-only or mutating route;
- * the agent token → accepted by ingest only; broken JWTs → 401.
+ * the agent token → accepted by ingest only; the scrape token → by the Prometheus export only;
+ * broken JWTs → 401.
  */
 const AGENT_TOKEN = 'matrix-agent-token-0123456789';
+const SCRAPE_TOKEN = 'matrix-scrape-token-0123456789';
 const INGEST = 'POST /api/agents/docker/report';
+const SCRAPE = 'GET /api/metrics';
+/** The routes no user token opens: public ones, and those with a token of their own. */
 const PUBLIC = new Set([
   'GET /api/health',
   'GET /api/auth/setup',
   'POST /api/auth/setup',
   'POST /api/auth/login',
   INGEST,
+  SCRAPE,
 ]);
 const SAMPLE_PARAMS: Record<string, string> = {
   id: '00000000-0000-4000-8000-000000000000',
@@ -43,7 +48,10 @@ describe('auth matrix over every documented operation', () => {
   let adminId: string;
 
   beforeAll(async () => {
-    testApp = await startTestApp({ ARCHNEST_AGENT_TOKEN: AGENT_TOKEN });
+    testApp = await startTestApp({
+      ARCHNEST_AGENT_TOKEN: AGENT_TOKEN,
+      ARCHNEST_METRICS_TOKEN: SCRAPE_TOKEN,
+    });
     http = new Http(testApp.app);
     const tokens = await seedUsers(http);
     member = tokens.member;
@@ -113,6 +121,29 @@ describe('auth matrix over every documented operation', () => {
     expect(wrong).toEqual([]);
     const ingest = operations.find((op) => key(op) === INGEST)!;
     expect(await call(ingest, AGENT_TOKEN)).toBe(400);
+  });
+
+  it('opens the Prometheus export to the scrape token only, never to a user or agent token', async () => {
+    const scrape = operations.find((op) => key(op) === SCRAPE)!;
+    const admin = sign(
+      { sub: adminId, username: 'admin', role: 'admin' },
+      testApp.config.jwtSecret,
+      {
+        expiresIn: 60,
+      },
+    );
+    const statuses = await Promise.all(
+      [undefined, member, admin, AGENT_TOKEN, SCRAPE_TOKEN].map((token) => call(scrape, token)),
+    );
+    expect(statuses).toEqual([401, 401, 401, 401, 200]);
+    const wrong: string[] = [];
+    for (const op of operations.filter((o) => !PUBLIC.has(key(o)))) {
+      const status = await call(op, SCRAPE_TOKEN);
+      if (status !== 401) {
+        wrong.push(`${key(op)} → ${status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('refuses expired, tampered, wrong-algorithm and alg:none admin tokens everywhere', async () => {

@@ -32,6 +32,7 @@ import {
 import { startTestApp, TestApp } from '../support/test-app';
 
 const AGENT_TOKEN = 'fuzz-agent-token-0123456789abcdef';
+const SCRAPE_TOKEN = 'fuzz-scrape-token-0123456789abcdef';
 const AGENT_HOST = 'fuzz-agent';
 const ABSENT_CONTAINER = 'fuzz-absent-container';
 const CASES_PER_OPERATION = 30;
@@ -39,6 +40,7 @@ const INGEST_CASES = 400;
 const EXEC_FRAMES_PER_ENDPOINT = 60;
 const MIB = 1024 * 1024;
 const INGEST = 'POST /api/agents/docker/report';
+const SCRAPE = 'GET /api/metrics';
 /** Tables whose rows malformed input must never add, remove or change. */
 const GUARDED_TABLES = ['users', 'docker_agent_reports', 'docker_hosts', 'ssh_targets'];
 /** Written by reads that succeed (last contact); not something a request stores. */
@@ -110,13 +112,21 @@ describe('fuzzing every documented route and the ingest DTO', () => {
     return { kind, url, body: toJsonBytes(body), contentType: 'application/json', expect: '4xx' };
   }
 
+  /** Each route with the token it takes: its own for ingest and the export, else an admin's. */
+  function tokenFor(op: Operation): string {
+    return key(op) === INGEST ? AGENT_TOKEN : key(op) === SCRAPE ? SCRAPE_TOKEN : adminToken;
+  }
+
   function wrong(fuzz: FuzzCase, status: number): boolean {
     return status >= 500 || (fuzz.expect === '4xx' && (status < 400 || status >= 500));
   }
 
   beforeAll(async () => {
     prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
-    testApp = await startTestApp({ ARCHNEST_AGENT_TOKEN: AGENT_TOKEN });
+    testApp = await startTestApp({
+      ARCHNEST_AGENT_TOKEN: AGENT_TOKEN,
+      ARCHNEST_METRICS_TOKEN: SCRAPE_TOKEN,
+    });
     const http = new Http(testApp.app);
     const tokens = await seedUsers(http);
     adminToken = tokens.admin;
@@ -185,7 +195,7 @@ describe('fuzzing every documented route and the ingest DTO', () => {
   it('answers malformed params, query and bodies on every documented route with a 4xx', async () => {
     const failures: string[] = [];
     for (const op of operations) {
-      const token = key(op) === INGEST ? AGENT_TOKEN : adminToken;
+      const token = tokenFor(op);
       for (let i = 0; i < CASES_PER_OPERATION; i++) {
         const fuzz = operationCase(rng, doc, op, validParams(op));
         const { status, text } = await send(op.method, fuzz, token);
@@ -211,11 +221,7 @@ describe('fuzzing every documented route and the ingest DTO', () => {
         contentType: 'application/json',
         expect: '4xx',
       };
-      const { status, text } = await send(
-        op.method,
-        fuzz,
-        key(op) === INGEST ? AGENT_TOKEN : adminToken,
-      );
+      const { status, text } = await send(op.method, fuzz, tokenFor(op));
       record('oversized', status);
       if (status !== 413) {
         failures.push(`${key(op)} → ${status} ${text}`);
