@@ -4,6 +4,7 @@ import {
   parsePorts,
   parsePs,
   parseStats,
+  parseStatsRows,
   psTime,
   UnexpectedOutputError,
 } from './docker-cli-output';
@@ -95,6 +96,41 @@ describe('docker CLI output', () => {
     const stopped = JSON.stringify({ CPUPerc: '0.00%', MemUsage: '0B / 0B', NetIO: '--' });
     expect(parseStats(stopped)).toMatchObject({ memUsage: 0, memLimit: null, netRxBytes: null });
     expect(() => parseStats('')).toThrow(UnexpectedOutputError);
+  });
+
+  it('reads every running container of one docker stats answer by name', () => {
+    const row = (Name: string, CPUPerc: string) =>
+      JSON.stringify({
+        BlockIO: '0B / 4.1kB',
+        CPUPerc,
+        Container: Name,
+        ID: ID.slice(0, 12),
+        MemPerc: '0.01%',
+        MemUsage: '1.5MiB / 2GiB',
+        Name,
+        NetIO: '1kB / 0B',
+        PIDs: '1',
+      });
+    const rows = parseStatsRows(
+      [row('web', '24.87%'), row('--', '--'), row('db', '0.00%')].join('\n'),
+    );
+    expect(rows).toEqual([
+      {
+        name: 'web',
+        stats: {
+          cpuPercent: 24.87,
+          memUsage: 1572864,
+          memLimit: 2147483648,
+          netRxBytes: 1000,
+          netTxBytes: 0,
+          blockReadBytes: 0,
+          blockWriteBytes: 4100,
+        },
+      },
+      { name: 'db', stats: expect.objectContaining({ cpuPercent: 0 }) as unknown },
+    ]);
+    expect(parseStatsRows('')).toEqual([]);
+    expect(() => parseStatsRows('not json')).toThrow(UnexpectedOutputError);
   });
 
   it('takes the first object of docker inspect', () => {

@@ -21,6 +21,7 @@ interface PsRow {
 }
 
 interface StatsRow {
+  Name?: string;
   CPUPerc?: string;
   MemUsage?: string;
   NetIO?: string;
@@ -126,12 +127,7 @@ export function parsePs(stdout: string): ContainerSummary[] {
   return jsonLines<PsRow>(stdout, 'ps').map(toSummary);
 }
 
-/** `docker stats --no-stream --format '{{json .}}' -- ref` → one snapshot. */
-export function parseStats(stdout: string): ContainerStats {
-  const [row] = jsonLines<StatsRow>(stdout, 'stats');
-  if (!row) {
-    throw new UnexpectedOutputError('stats');
-  }
+function toStats(row: StatsRow): ContainerStats {
   const [memUsage, memLimit] = parseBytePair(row.MemUsage);
   const [netRxBytes, netTxBytes] = parseBytePair(row.NetIO);
   const [blockReadBytes, blockWriteBytes] = parseBytePair(row.BlockIO);
@@ -145,6 +141,23 @@ export function parseStats(stdout: string): ContainerStats {
     blockReadBytes,
     blockWriteBytes,
   };
+}
+
+/** `docker stats --no-stream --format '{{json .}}' -- ref` → one snapshot. */
+export function parseStats(stdout: string): ContainerStats {
+  const [row] = jsonLines<StatsRow>(stdout, 'stats');
+  if (!row) {
+    throw new UnexpectedOutputError('stats');
+  }
+  return toStats(row);
+}
+
+/** `docker stats --no-stream --format '{{json .}}'` of every running container → by name. */
+export function parseStatsRows(stdout: string): { name: string; stats: ContainerStats }[] {
+  return jsonLines<StatsRow>(stdout, 'stats').flatMap((row) => {
+    const name = row.Name?.replace(/^\//, '');
+    return name && name !== '--' ? [{ name, stats: toStats(row) }] : [];
+  });
 }
 
 /** The first object of `docker inspect`'s JSON array. */
