@@ -60,6 +60,7 @@ describe('secrets never leave where they belong', () => {
       ARCHNEST_JWT_SECRET: secrets.jwtSecret,
       ARCHNEST_SECRET_KEY: secrets.secretKey,
       ARCHNEST_AGENT_TOKEN: secrets.agentToken,
+      ARCHNEST_METRICS_TOKEN: secrets.scrapeToken,
       ...(database ? { DATABASE_URL: database.url } : {}),
     });
     app = await createApp(config);
@@ -101,6 +102,9 @@ describe('secrets never leave where they belong', () => {
     const refused = await admin.post(`/api/docker-ssh/targets/${targets.wrong.id}/test`);
     expect(refused.status).toBeGreaterThanOrEqual(400);
     expect((await admin.post(`/api/docker/hosts/${host.id}/test`)).status).toBe(200);
+
+    // The Prometheus export, with its token: it holds figures and labels, never a secret.
+    expect((await anonymous.as(secrets.scrapeToken).get('/api/metrics')).status).toBe(200);
 
     // Agent reports: one accepted with an env secret, one refused for a wrong token.
     const { report, reported } = reportWithEnvSecret(secrets.agentEnvSecret);

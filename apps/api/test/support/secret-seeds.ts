@@ -42,6 +42,7 @@ export function seededSecrets(): Record<string, string> {
     secretKey: randomBytes(32).toString('base64'),
     agentToken: canary('agent-token'),
     wrongAgentToken: canary('wrong-agent-token'),
+    scrapeToken: canary('scrape-token'),
     wrongLoginPassword: canary('wrong-login'),
     newMemberPassword: canary('new-member-password'),
     wrongTargetPassword: canary('wrong-ssh-password'),

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/decorators/public.decorator';
 import { ApiErrors } from '../../common/openapi/api-errors';
@@ -34,8 +34,10 @@ export class PrometheusController {
       'the Prometheus text exposition format. Needs ARCHNEST_METRICS_TOKEN as a bearer token; ' +
       'a user token is refused. See docs/metrics.md for a scrape config.',
   })
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text format 0.0.4', type: String })
+  @ApiOkResponse({
+    description: 'Prometheus text format 0.0.4',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   @ApiErrors({ 401: 'Missing or wrong scrape token', 503: 'ARCHNEST_METRICS_TOKEN is not set' })
   async scrape(@Res() reply: FastifyReply): Promise<void> {
     const now = Math.floor(Date.now() / 1_000);
