@@ -4,13 +4,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MetricsStore } from './metrics.store';
 
-/** A lease outlives this many missed rounds before another replica takes the host over. */
+/** A lease outlives this many missed rounds before another replica takes the host over, */
 const LEASE_ROUNDS = 3;
+/** and never less than this: a round (a `docker stats` sample) can outlast a short interval. */
+const MIN_LEASE_MS = 10_000;
 
 /**
  * Who samples a host when several API processes share one PostgreSQL: the replica holding the
  * host's lease, renewed every round and taken over by another replica once it has run out
- * (LEASE_ROUNDS rounds). The embedded SQLite database serves one process: it always holds.
+ * (LEASE_ROUNDS rounds, at least MIN_LEASE_MS). The embedded SQLite database serves one process: it always holds.
  */
 @Injectable()
 export class SamplingLeases implements BeforeApplicationShutdown {
@@ -36,7 +38,7 @@ export class SamplingLeases implements BeforeApplicationShutdown {
         hostId,
         this.holder,
         now,
-        now + LEASE_ROUNDS * intervalMs,
+        now + Math.max(LEASE_ROUNDS * intervalMs, MIN_LEASE_MS),
       );
     } catch {
       // The database is down: sampling goes on as it would without history (the recorder
