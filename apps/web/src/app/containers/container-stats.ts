@@ -13,14 +13,15 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { ContainerState, ContainerStats } from '@archnest/contracts';
 import { describeError } from '../common/http-error';
+import { HistoryPanel } from '../metrics/history-panel';
 import { ContainersApi } from './containers-api';
 import { formatBytes, formatMemory, formatPercent } from './format';
 import { NOT_REPORTED, can, type ContainerRow } from './sources';
 
-/** A stats snapshot: CPU, memory against its limit, network and block I/O. */
+/** A stats snapshot (CPU, memory against its limit, network, block I/O), then the history. */
 @Component({
   selector: 'app-container-stats',
-  imports: [DatePipe, MatButtonModule, MatProgressBarModule],
+  imports: [DatePipe, MatButtonModule, MatProgressBarModule, HistoryPanel],
   templateUrl: './container-stats.html',
   styleUrl: './container-stats.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -40,6 +41,8 @@ export class ContainerStatsPanel {
   protected readonly error = signal<string | null>(null);
   protected readonly supported = computed(() => can(this.row(), 'stats'));
   protected readonly running = computed(() => this.state() === 'running');
+  /** History is kept by container name, so a container recreated under its name keeps it. */
+  protected readonly historyName = computed(() => this.row().name || this.row().id);
   protected readonly view = computed(() => {
     const stats = this.snapshot() ?? this.reported();
     if (!stats) {

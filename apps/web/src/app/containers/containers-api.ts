@@ -24,7 +24,7 @@ function hostPath(source: SourceKind, hostId: string): string {
   return `/api/containers/${encodeURIComponent(source)}/${encodeURIComponent(hostId)}`;
 }
 
-function containerPath({ source, hostId, id }: ContainerLocation): string {
+export function containerPath({ source, hostId, id }: ContainerLocation): string {
   return `${hostPath(source, hostId)}/${encodeURIComponent(id)}`;
 }
 

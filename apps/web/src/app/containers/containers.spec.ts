@@ -5,6 +5,7 @@ import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
+import { MatExpansionPanelHarness } from '@angular/material/expansion/testing';
 import { MatSelectHarness } from '@angular/material/select/testing';
 import { MatSlideToggleHarness } from '@angular/material/slide-toggle/testing';
 import { MatTableHarness } from '@angular/material/table/testing';
@@ -12,6 +13,14 @@ import { MatTabGroupHarness, MatTabHarness } from '@angular/material/tabs/testin
 import { Router, provideRouter } from '@angular/router';
 import type { ContainerHost, ContainerSummary, HostContainer } from '@archnest/contracts';
 import { authInterceptor } from '../auth/auth-interceptor';
+import {
+  type FakeChart,
+  answerHostTrends,
+  fakeCharts,
+  history,
+  hostTrendUrl,
+  point,
+} from '../metrics/testing';
 import { AUTO_REFRESH_STORAGE_KEY, Containers, REFRESH_INTERVAL_MS } from './containers';
 import { detailOf, host, signInAs, summary } from './testing';
 
@@ -31,6 +40,7 @@ describe('Containers page', () => {
   let http: HttpTestingController;
   let fixture: ComponentFixture<Containers>;
   let loader: HarnessLoader;
+  let charts: FakeChart[];
 
   async function expectGet(url: string): Promise<ReturnType<HttpTestingController['expectOne']>> {
     return vi.waitFor(() => http.expectOne({ method: 'GET', url }));
@@ -65,6 +75,7 @@ describe('Containers page', () => {
         provideHttpClientTesting(),
         provideRouter([]),
         { provide: REFRESH_INTERVAL_MS, useValue: options.intervalMs ?? 60_000 },
+        fakeCharts(charts),
       ],
     });
     http = TestBed.inject(HttpTestingController);
@@ -73,10 +84,16 @@ describe('Containers page', () => {
     loader = TestbedHarnessEnvironment.loader(fixture);
   }
 
-  beforeEach(() => localStorage.clear());
+  beforeEach(() => {
+    localStorage.clear();
+    charts = [];
+  });
 
   // Soft, so a leftover request fails this test without skipping Angular's TestBed teardown.
-  afterEach(() => expect.soft(() => http.verify()).not.toThrow());
+  afterEach(() => {
+    answerHostTrends(http);
+    expect.soft(() => http.verify()).not.toThrow();
+  });
 
   it('groups the hosts by source with their status, counts and last report', async () => {
     await render();
@@ -85,6 +102,7 @@ describe('Containers page', () => {
     const select = await loader.getHarness(MatSelectHarness);
     expect(await select.getValueText()).toBe('All hosts');
     await select.open();
+    (await expectGet(hostTrendUrl('docker-tcp', 'h1'))).flush(history([point(0, 12.5)]));
     const groups = await select.getOptionGroups();
     expect(await Promise.all(groups.map((g) => g.getLabelText()))).toEqual([
       'Docker API',
@@ -94,6 +112,10 @@ describe('Containers page', () => {
     const options = await Promise.all((await select.getOptions()).map((o) => o.getText()));
     expect(options[0]).toContain('3 hosts');
     expect(options[1]).toMatch(/engine01\s*Online · 2 containers/);
+    const [engine01] = await select.getOptions({ text: /engine01/ });
+    await vi.waitFor(async () =>
+      expect(await engine01.getText()).toMatch(/CPU 12\.5 %\s*Mem 50\.0 MiB\s*Running 2/),
+    );
     expect(options[2]).toMatch(/sshbox\s*Unreachable · count unknown/);
     expect(options[3]).toMatch(/docker01\s*Stale · 1 container · last report 2 min ago/);
   });
@@ -128,6 +150,41 @@ describe('Containers page', () => {
     expect(cells['name'].text).toEqual(['cache']);
     expect(cells['host']).toBeUndefined();
     expect(TestBed.inject(Router).url).toBe('/?host=agent%2Fvm-1');
+  });
+
+  it("offers the picked host's history, asked for only while it is open", async () => {
+    await render();
+    await flushAllHosts([on(agent, cache)]);
+    expect(await loader.getAllHarnesses(MatExpansionPanelHarness)).toEqual([]);
+
+    const select = await loader.getHarness(MatSelectHarness);
+    await select.open();
+    await select.clickOptions({ text: /docker01/ });
+    (await expectGet('/api/containers/hosts')).flush(hosts);
+    (await expectGet('/api/containers/agent/vm-1')).flush([cache]);
+    answerHostTrends(http); // the sparklines of the options
+    const panel = await loader.getHarness(
+      MatExpansionPanelHarness.with({ title: 'History of docker01' }),
+    );
+    http.expectNone(hostTrendUrl('agent', 'vm-1'));
+
+    await panel.expand();
+    (await expectGet(hostTrendUrl('agent', 'vm-1'))).flush(history([point(0, 10)]));
+    await vi.waitFor(() => expect(charts).toHaveLength(5));
+    expect(await panel.getTextContent()).toContain('Running containers');
+
+    // A refresh of the list keeps the panel open and its charts as they are.
+    await (
+      await loader.getHarness(MatButtonHarness.with({ selector: '[aria-label="Refresh now"]' }))
+    ).click();
+    (await expectGet('/api/containers/hosts')).flush(hosts.map((h) => ({ ...h })));
+    (await expectGet('/api/containers/agent/vm-1')).flush([cache]);
+    expect(await panel.isExpanded()).toBe(true);
+    http.expectNone(hostTrendUrl('agent', 'vm-1'));
+    expect(charts.filter((chart) => !chart.destroyed)).toHaveLength(5);
+
+    await panel.collapse();
+    await vi.waitFor(() => expect(charts.every((chart) => chart.destroyed)).toBe(true));
   });
 
   it('opens a closeable tab per container, focuses it when opened again, keeps it on refresh', async () => {

@@ -10,6 +10,7 @@ import {
   untracked,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
+import { MatExpansionModule } from '@angular/material/expansion';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
@@ -19,6 +20,7 @@ import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import type { ContainerHost, HostFailure, SourceKind } from '@archnest/contracts';
 import { Auth } from '../auth/auth';
 import { describeError } from '../common/http-error';
+import { HistoryPanel } from '../metrics/history-panel';
 import { registerIcons } from '../shell/icons';
 import { ContainerActions } from './container-actions';
 import { ContainerDetail } from './container-detail';
@@ -47,6 +49,7 @@ interface Loaded {
     DatePipe,
     RouterLink,
     MatButtonModule,
+    MatExpansionModule,
     MatIconModule,
     MatProgressBarModule,
     MatSlideToggleModule,
@@ -54,6 +57,7 @@ interface Loaded {
     MatTooltipModule,
     ContainerDetail,
     ContainerTable,
+    HistoryPanel,
     HostSelect,
   ],
   providers: [DetailTabs],
@@ -83,6 +87,12 @@ export class Containers {
   protected readonly lastUpdated = signal<number | null>(null);
   protected readonly autoRefresh = signal(localStorage.getItem(AUTO_REFRESH_STORAGE_KEY) !== 'off');
   protected readonly hostsLoaded = signal(false);
+  /** The host picked, or null under "All hosts" (or while the hosts load). */
+  protected readonly selectedHost = computed(
+    () => this.hosts().find((host) => hostKey(host) === this.selected()) ?? null,
+  );
+  /** Whether the host's history is open; it stays open across host switches. */
+  protected readonly hostHistoryOpen = signal(false);
   protected readonly failureText = computed(() =>
     this.failures().map((failure) => `${this.hostName(failure)}: ${failure.message}`),
   );

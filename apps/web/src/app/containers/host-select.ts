@@ -2,11 +2,14 @@ import { ChangeDetectionStrategy, Component, computed, input, model } from '@ang
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatSelectModule } from '@angular/material/select';
 import { SOURCE_KINDS, type ContainerHost } from '@archnest/contracts';
+import { HostTrend } from '../metrics/host-trend';
 import { timeAgo } from './format';
 import { ALL_HOSTS, SOURCE_LABELS, STATUS_LABELS, hostKey } from './sources';
 
 interface HostOption {
   key: string;
+  source: ContainerHost['source'];
+  hostId: string;
   name: string;
   status: ContainerHost['status'];
   details: string;
@@ -25,10 +28,10 @@ function describeHost(host: ContainerHost, now: number): string {
   return parts.join(' · ');
 }
 
-/** Picks "All hosts" or one host; hosts are grouped by source with status and counts. */
+/** Picks "All hosts" or one host; grouped by source, with status, counts and the last hour. */
 @Component({
   selector: 'app-host-select',
-  imports: [MatFormFieldModule, MatSelectModule],
+  imports: [MatFormFieldModule, MatSelectModule, HostTrend],
   templateUrl: './host-select.html',
   styleUrl: './host-select.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -48,6 +51,8 @@ export class HostSelect {
         .filter((host) => host.source === source)
         .map((host): HostOption => ({
           key: hostKey(host),
+          source: host.source,
+          hostId: host.hostId,
           name: host.name,
           status: host.status,
           details: describeHost(host, this.now()),

@@ -10,6 +10,7 @@ import { MatInputHarness } from '@angular/material/input/testing';
 import { MatTableHarness } from '@angular/material/table/testing';
 import type { AgentHost } from '@archnest/contracts';
 import { AgentHosts } from './agent-hosts';
+import { answerHostTrends, history, hostTrendUrl, point } from '../metrics/testing';
 
 const reporting: AgentHost = {
   hostId: 'proxmox-vm-1',
@@ -42,7 +43,10 @@ describe('AgentHosts', () => {
     (await vi.waitFor(() => http.expectOne('/api/agents/docker/hosts'))).flush([reporting]);
   });
 
-  afterEach(() => expect.soft(() => http.verify()).not.toThrow());
+  afterEach(() => {
+    answerHostTrends(http);
+    expect.soft(() => http.verify()).not.toThrow();
+  });
 
   it('lists agent hosts with their last report and staleness', async () => {
     const cells = await (await loader.getHarness(MatTableHarness)).getCellTextByColumnName();
@@ -50,6 +54,18 @@ describe('AgentHosts', () => {
     expect(cells['status'].text).toEqual(['Stale']);
     expect(cells['receivedAt'].text).toEqual(['2 min ago']);
     expect(cells['containers'].text).toEqual(['4']);
+  });
+
+  it("shows each agent host's last hour in its row", async () => {
+    (await vi.waitFor(() => http.expectOne(hostTrendUrl('agent', 'proxmox-vm-1')))).flush(
+      history([point(0, 12.5)]),
+    );
+    const table = await loader.getHarness(MatTableHarness);
+    await vi.waitFor(async () =>
+      expect((await table.getCellTextByColumnName())['trend'].text[0]).toMatch(
+        /^CPU 12\.5 %\s*Mem 50\.0 MiB\s*Running 2$/,
+      ),
+    );
   });
 
   it('copies an install snippet for the host id typed, without any token', async () => {

@@ -19,6 +19,7 @@ import type { AgentHost } from '@archnest/contracts';
 import { ServerList } from '../common/server-list';
 import { registerIcons } from '../shell/icons';
 import { timeAgo } from '../containers/format';
+import { HostTrend } from '../metrics/host-trend';
 import { HostsApi } from './hosts-api';
 
 const HOST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -55,6 +56,7 @@ export function installSnippet(serverUrl: string, hostId: string): string {
     MatInputModule,
     MatProgressBarModule,
     MatTableModule,
+    HostTrend,
   ],
   templateUrl: './agent-hosts.html',
   styleUrl: './agent-hosts.scss',
@@ -72,6 +74,7 @@ export class AgentHosts {
     'status',
     'receivedAt',
     'containers',
+    'trend',
     'version',
   ];
   protected readonly now = signal(Date.now());

@@ -14,6 +14,7 @@ import { MatSnackBarHarness } from '@angular/material/snack-bar/testing';
 import { MatTableHarness } from '@angular/material/table/testing';
 import type { DockerHost } from '@archnest/contracts';
 import { DockerHosts } from './docker-hosts';
+import { answerHostTrends, history, hostTrendUrl, point } from '../metrics/testing';
 
 const engine: DockerHost = {
   id: '6f1c2a9e-2b7d-4c55-9d4e-1b2c3d4e5f60',
@@ -56,13 +57,28 @@ describe('DockerHosts', () => {
     await flushList([engine]);
   });
 
-  afterEach(() => expect.soft(() => http.verify()).not.toThrow());
+  afterEach(() => {
+    answerHostTrends(http);
+    expect.soft(() => http.verify()).not.toThrow();
+  });
 
   it('lists the hosts without ever showing TLS material', async () => {
     const cells = await (await loader.getHarness(MatTableHarness)).getCellTextByColumnName();
     expect(cells['name'].text).toEqual(['engine01']);
     expect(cells['url'].text).toEqual(['tcp://engine01.lan:2376']);
     expect(cells['tls'].text).toEqual(['Client certificate']);
+  });
+
+  it("shows each host's last hour in its row", async () => {
+    (await vi.waitFor(() => http.expectOne(hostTrendUrl('docker-tcp', engine.id)))).flush(
+      history([point(0, 12.5)]),
+    );
+    const table = await loader.getHarness(MatTableHarness);
+    await vi.waitFor(async () =>
+      expect((await table.getCellTextByColumnName())['trend'].text[0]).toMatch(
+        /^CPU 12\.5 %\s*Mem 50\.0 MiB\s*Running 2$/,
+      ),
+    );
   });
 
   it('adds a host with TLS material, verified first', async () => {

@@ -11,6 +11,7 @@ import type { DockerHost } from '@archnest/contracts';
 import { firstValueFrom } from 'rxjs';
 import { describeError } from '../common/http-error';
 import { ServerList } from '../common/server-list';
+import { HostTrend } from '../metrics/host-trend';
 import { registerIcons } from '../shell/icons';
 import { DockerHostDialog } from './docker-host-dialog';
 import { HostsApi } from './hosts-api';
@@ -25,6 +26,7 @@ import { HostsApi } from './hosts-api';
     MatProgressBarModule,
     MatTableModule,
     MatTooltipModule,
+    HostTrend,
   ],
   templateUrl: './docker-hosts.html',
   styleUrl: './host-list.scss',
@@ -35,7 +37,7 @@ export class DockerHosts {
   private readonly dialog = inject(MatDialog);
   private readonly snackBar = inject(MatSnackBar);
 
-  protected readonly columns = ['name', 'url', 'tls', 'lastSeenAt', 'actions'];
+  protected readonly columns = ['name', 'url', 'tls', 'lastSeenAt', 'trend', 'actions'];
   protected readonly list = new ServerList(() => this.api.dockerHosts());
   protected readonly testing = signal<string | null>(null);
 

@@ -13,6 +13,7 @@ import { MatSnackBarHarness } from '@angular/material/snack-bar/testing';
 import { MatTableHarness } from '@angular/material/table/testing';
 import type { SshTarget } from '@archnest/contracts';
 import { SshTargets } from './ssh-targets';
+import { answerHostTrends, history, hostTrendUrl, point } from '../metrics/testing';
 
 const FINGERPRINT = 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s';
 
@@ -72,7 +73,10 @@ describe('SshTargets', () => {
     await flushList([bastion, inner]);
   });
 
-  afterEach(() => expect.soft(() => http.verify()).not.toThrow());
+  afterEach(() => {
+    answerHostTrends(http);
+    expect.soft(() => http.verify()).not.toThrow();
+  });
 
   it('lists targets with their jump host and whether the host key is pinned', async () => {
     const cells = await (await loader.getHarness(MatTableHarness)).getCellTextByColumnName();
@@ -80,6 +84,18 @@ describe('SshTargets', () => {
     expect(cells['via'].text).toEqual(['Direct', 'bastion']);
     expect(cells['hostKey'].text).toEqual([FINGERPRINT, 'Not pinned: scan it']);
     expect(await (await button('[aria-label="Test inner"]')).isDisabled()).toBe(true);
+  });
+
+  it("shows each target's last hour in its row", async () => {
+    (await vi.waitFor(() => http.expectOne(hostTrendUrl('docker-ssh', 't1')))).flush(
+      history([point(0, 12.5)]),
+    );
+    const table = await loader.getHarness(MatTableHarness);
+    await vi.waitFor(async () =>
+      expect((await table.getCellTextByColumnName())['trend'].text[1]).toMatch(
+        /^CPU 12\.5 %\s*Mem 50\.0 MiB\s*Running 2$/,
+      ),
+    );
   });
 
   it('adds a target behind a jump host with a private key', async () => {

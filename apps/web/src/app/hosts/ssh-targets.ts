@@ -10,6 +10,7 @@ import type { SshTarget } from '@archnest/contracts';
 import { firstValueFrom } from 'rxjs';
 import { describeError } from '../common/http-error';
 import { ServerList } from '../common/server-list';
+import { HostTrend } from '../metrics/host-trend';
 import { registerIcons } from '../shell/icons';
 import { HostKeyDialog, type HostKeyDialogData } from './host-key-dialog';
 import { HostsApi } from './hosts-api';
@@ -18,7 +19,14 @@ import { SshTargetDialog, type SshTargetDialogData } from './ssh-target-dialog';
 /** SSH targets: list, add, edit, scan and accept the host key, test, remove. */
 @Component({
   selector: 'app-ssh-targets',
-  imports: [MatButtonModule, MatIconModule, MatProgressBarModule, MatTableModule, MatTooltipModule],
+  imports: [
+    MatButtonModule,
+    MatIconModule,
+    MatProgressBarModule,
+    MatTableModule,
+    MatTooltipModule,
+    HostTrend,
+  ],
   templateUrl: './ssh-targets.html',
   styleUrl: './host-list.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -28,7 +36,7 @@ export class SshTargets {
   private readonly dialog = inject(MatDialog);
   private readonly snackBar = inject(MatSnackBar);
 
-  protected readonly columns = ['name', 'address', 'via', 'auth', 'hostKey', 'actions'];
+  protected readonly columns = ['name', 'address', 'via', 'auth', 'hostKey', 'trend', 'actions'];
   protected readonly list = new ServerList(() => this.api.sshTargets());
   /** The target a scan or test is running for. */
   protected readonly working = signal<string | null>(null);
