@@ -16,12 +16,13 @@ export const ADMIN = { username: 'admin', password: 'console-admin-password' };
 export const MEMBER = { username: 'mia', password: 'console-member-password' };
 export const AGENT_TOKEN = 'console-e2e-agent-token-0123456789';
 
-/** The built server with agent ingest on; hosts stay fresh for the whole run. */
-export function startConsoleApi(): Promise<ApiProcess> {
+/** The built server with agent ingest on; hosts stay fresh for the whole run. `env` adds to it. */
+export function startConsoleApi(env: NodeJS.ProcessEnv = {}): Promise<ApiProcess> {
   return startApiProcess({
     ARCHNEST_ADMIN_PASSWORD: ADMIN.password,
     ARCHNEST_AGENT_TOKEN: AGENT_TOKEN,
     STALE_AFTER_MS: '900000',
+    ...env,
   });
 }
 
