@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { MetricsHistory1764604800000 } from '../database/migrations/1764604800000-metrics-history';
 import { MetricsMaintenance } from './metrics-maintenance';
 import type { MetricsRecorder } from './metrics-recorder';
-import { MetricsStore, type SampleRow } from './metrics.store';
+import { MetricsStore, type SampleRow, type SeriesKey, seriesKey } from './metrics.store';
 import { metricsWindow, type Retention } from './metrics-window';
 import type { SamplingLeases } from './sampling-leases';
 
@@ -26,6 +26,10 @@ beforeEach(async () => {
 
 afterEach(() => db.destroy());
 
+async function ensure(key: SeriesKey, image: string): Promise<number> {
+  return (await store.ensureSeries([{ ...key, image }])).get(seriesKey(key))!;
+}
+
 function sample(seriesId: number, t: number, counters: number, cpu = 10): SampleRow {
   return {
     seriesId,
@@ -45,7 +49,7 @@ const db2 = { source: 'docker-tcp', hostId: 'h1', container: 'db' };
 
 describe('MetricsStore.history', () => {
   it('turns counters into per-second rates and averages each step', async () => {
-    const id = await store.ensureSeries(web, 'nginx');
+    const id = await ensure(web, 'nginx');
     await store.insertSamples([sample(id, now - 30, 0, 10), sample(id, now - 20, 1_000, 30)]);
     const window = metricsWindow({ range: '1h' }, now, retention);
     const rows = await store.history({ seriesId: id }, window);
@@ -55,7 +59,7 @@ describe('MetricsStore.history', () => {
   });
 
   it('starts a new segment when a counter goes down (a restart): no negative rate', async () => {
-    const id = await store.ensureSeries(web, 'nginx');
+    const id = await ensure(web, 'nginx');
     await store.insertSamples([
       sample(id, now - 60, 5_000),
       sample(id, now - 45, 6_500),
@@ -68,7 +72,7 @@ describe('MetricsStore.history', () => {
   });
 
   it('gives no rate across a gap longer than MAX_RATE_GAP_SECONDS', async () => {
-    const id = await store.ensureSeries(web, 'nginx');
+    const id = await ensure(web, 'nginx');
     await store.insertSamples([sample(id, now - 1_800, 0), sample(id, now - 60, 9_000)]);
     const window = metricsWindow({ range: '1h' }, now, retention);
     const rows = await store.history({ seriesId: id }, window);
@@ -76,17 +80,30 @@ describe('MetricsStore.history', () => {
   });
 
   it("sums a host's containers per step and counts those that ran", async () => {
-    const a = await store.ensureSeries(web, 'nginx');
-    const b = await store.ensureSeries(db2, 'postgres');
+    const a = await ensure(web, 'nginx');
+    const b = await ensure(db2, 'postgres');
     await store.insertSamples([sample(a, now - 30, 0, 10), sample(b, now - 29, 0, 25)]);
     const window = metricsWindow({ range: '1h' }, now, retention);
     const rows = await store.history({ source: 'docker-tcp', hostId: 'h1' }, window);
     expect(rows).toEqual([expect.objectContaining({ cpu: 35, mem: 2_000, running: 2 })]);
   });
 
+  it('creates many series at once, one id each', async () => {
+    const keys = Array.from({ length: 1_200 }, (_, i) => ({
+      ...web,
+      container: `c${i}`,
+      image: 'x',
+    }));
+    const ids = await store.ensureSeries(keys);
+    expect(new Set(keys.map((key) => ids.get(seriesKey(key)))).size).toBe(1_200);
+    expect((await store.ensureSeries(keys.slice(0, 2))).get(seriesKey(keys[1]))).toBe(
+      ids.get(seriesKey(keys[1])),
+    );
+  });
+
   it('keeps a repeated second once and one series per name, whatever the image', async () => {
-    const id = await store.ensureSeries(web, 'nginx:1');
-    expect(await store.ensureSeries(web, 'nginx:2')).toBe(id);
+    const id = await ensure(web, 'nginx:1');
+    expect(await ensure(web, 'nginx:2')).toBe(id);
     await store.insertSamples([sample(id, now - 10, 0)]);
     await store.insertSamples([sample(id, now - 10, 50)]);
     const [row] = await store.latest(now - 60);
@@ -103,7 +120,7 @@ describe('MetricsMaintenance.run (rollups and pruning, a given clock)', () => {
     });
 
   it('folds raw samples into every tier, with averages and maxima', async () => {
-    const id = await store.ensureSeries(web, 'nginx');
+    const id = await ensure(web, 'nginx');
     const start = now - 2 * 3_600;
     const rows = Array.from({ length: 240 }, (_, i) =>
       sample(id, start + i * 30, i * 300, i % 2 ? 40 : 20),
@@ -128,37 +145,51 @@ describe('MetricsMaintenance.run (rollups and pruning, a given clock)', () => {
     expect(hourly.map((row) => row.cpu)).toEqual([30, 30]);
   });
 
-  it('refolds the last bucket, so a late sample is counted', async () => {
-    const id = await store.ensureSeries(web, 'nginx');
-    await store.insertSamples([sample(id, now - 90, 0, 10)]);
-    await maintenance().run(now - 30);
-    await store.insertSamples([sample(id, now - 80, 0, 30)]); // a late agent report
+  it('refolds the recent buckets, so a sample up to REFOLD_SECONDS late is counted', async () => {
+    const id = await ensure(web, 'nginx');
+    const lagging = await ensure(db2, 'postgres');
+    await store.insertSamples([sample(id, now - 600, 0, 10), sample(id, now - 30, 0, 10)]);
     await maintenance().run(now);
-    const [row] = await store.history(
-      { seriesId: id },
-      { from: now - 120, to: now, step: 60, tier: 60, range: 'custom' },
-    );
-    expect(row.cpu).toBe(20);
+    // Late: a report delayed ten minutes, and a host whose clock is behind.
+    await store.insertSamples([sample(id, now - 590, 0, 30), sample(lagging, now - 700, 0, 50)]);
+    await maintenance().run(now + 60);
+    const window = { from: now - 720, to: now, step: 60, tier: 60, range: 'custom' } as const;
+    const [row] = await store.history({ seriesId: id }, window);
+    expect(row).toMatchObject({ t: now - 600, cpu: 20 });
+    expect(await store.history({ seriesId: lagging }, window)).toEqual([
+      expect.objectContaining({ t: now - 720, cpu: 50 }),
+    ]);
   });
 
   it('prunes each tier past its retention, then the series left empty', async () => {
-    const old = await store.ensureSeries(db2, 'postgres');
-    const id = await store.ensureSeries(web, 'nginx');
+    const old = await ensure(db2, 'postgres');
+    const id = await ensure(web, 'nginx');
     await store.insertSamples([
       sample(old, now - 2 * DAY, 0),
       sample(id, now - 2 * DAY, 0),
       sample(id, now - 60, 0),
     ]);
-    await maintenance().run(now - 2 * DAY + 120); // folds the old samples into the rollups
-    await maintenance().run(now + 400 * DAY); // a year and more later: everything is past retention
+    const pass = maintenance();
+    await pass.run(now - 2 * DAY + 120); // folds the old samples into the rollups
+    await pass.run(now + 400 * DAY); // a year and more later: everything is past retention
     expect(await store.oldest('raw')).toBeNull();
     expect(await store.oldest(3600)).toBeNull();
     expect(await store.findSeries(web)).toBeNull();
     expect(recorder.forgetSeries).toHaveBeenCalled();
   });
 
+  it('keeps an empty series made since the previous pass: its first sample may be on its way', async () => {
+    const pass = maintenance();
+    await pass.run(now);
+    const fresh = await ensure(web, 'nginx');
+    await pass.run(now + 60);
+    expect(await store.findSeries(web)).toBe(fresh);
+    await pass.run(now + 120);
+    expect(await store.findSeries(web)).toBeNull();
+  });
+
   it('keeps what is within retention', async () => {
-    const id = await store.ensureSeries(web, 'nginx');
+    const id = await ensure(web, 'nginx');
     await store.insertSamples([sample(id, now - 2 * DAY, 0), sample(id, now - 60, 0)]);
     await maintenance().run(now);
     expect(await store.oldest('raw')).toBe(now - 60);

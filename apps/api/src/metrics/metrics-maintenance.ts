@@ -19,6 +19,12 @@ export const MAINTENANCE_INTERVAL_MS = 60_000;
 const FOLDED_FROM: Record<RollupTier, RollupTier | 'raw'> = { 60: 'raw', 900: 60, 3600: 900 };
 
 /**
+ * Every pass refolds at least this far back (seconds), so samples that arrive late (an agent
+ * report delayed, or a clock behind) still reach the rollups; later than that, raw only.
+ */
+export const REFOLD_SECONDS: Record<RollupTier, number> = { 60: 900, 900: 1_800, 3600: 7_200 };
+
+/**
  * Keeps the history bounded: folds finished buckets into the rollup tiers (refolding the last
  * one, which may have been partial or have received a late agent report) and deletes what is
  * older than each tier's retention. With several replicas one of them does it (a lease).
@@ -29,6 +35,8 @@ export class MetricsMaintenance implements OnApplicationBootstrap, BeforeApplica
   private timer?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
   private failing = false;
+  /** The newest series id at the previous pass: only series older than that may be deleted. */
+  private seriesBefore = 0;
 
   constructor(
     private readonly store: MetricsStore,
@@ -67,11 +75,18 @@ export class MetricsMaintenance implements OnApplicationBootstrap, BeforeApplica
       await this.fold(tier, now);
     }
     const { retention } = this.config.metrics;
-    const deleted = await this.store.prune(now - retention.raw, {
+    const rollupsBefore = {
       60: now - retention[60],
       900: now - retention[900],
       3600: now - retention[3600],
-    });
+    };
+    // A series made since the previous pass may be about to get its first sample: kept.
+    const { deleted, newestSeries } = await this.store.prune(
+      now - retention.raw,
+      rollupsBefore,
+      this.seriesBefore,
+    );
+    this.seriesBefore = newestSeries;
     if (deleted > 0) {
       this.recorder.forgetSeries();
     }
@@ -85,7 +100,7 @@ export class MetricsMaintenance implements OnApplicationBootstrap, BeforeApplica
     if (start === null) {
       return;
     }
-    const from = Math.floor(start / tier) * tier;
+    const from = Math.floor(Math.min(start, end - REFOLD_SECONDS[tier]) / tier) * tier;
     if (from < end) {
       await this.store.rollup(tier, below, from, end);
     }

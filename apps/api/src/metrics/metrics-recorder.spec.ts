@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ContainerStats } from '@archnest/contracts';
 import { MetricsRecorder, type MetricsRound } from './metrics-recorder';
-import type { MetricsStore, SampleRow } from './metrics.store';
+import { type MetricsStore, type SampleRow, type SeriesKey, seriesKey } from './metrics.store';
 
 const stats: ContainerStats = {
   cpuPercent: 12.5,
@@ -25,17 +25,24 @@ function round(name: string, at = '2026-12-07T12:00:00.900Z'): MetricsRound {
 /** A store that keeps what it is given, and fails while `down` is set. */
 function fakeStore() {
   const written: SampleRow[][] = [];
-  let nextId = 1;
+  const ids = new Map<string, number>();
   const state = { down: false };
+  const failing = () => Promise.reject(new Error('SQLITE_FULL: database or disk is full'));
   const store = {
-    ensureSeries: jest.fn(() =>
-      state.down ? Promise.reject(new Error('SQLITE_FULL')) : Promise.resolve(nextId++),
-    ),
+    ensureSeries: jest.fn((series: (SeriesKey & { image: string })[]) => {
+      if (state.down) {
+        return failing();
+      }
+      series.forEach((one) => ids.set(seriesKey(one), ids.get(seriesKey(one)) ?? ids.size + 1));
+      return Promise.resolve(new Map(ids));
+    }),
     insertSamples: jest.fn((rows: SampleRow[]) => {
       if (state.down) {
-        return Promise.reject(new Error('SQLITE_FULL: database or disk is full'));
+        return failing();
       }
-      written.push(rows);
+      if (rows.length > 0) {
+        written.push(rows);
+      }
       return Promise.resolve();
     }),
   };
@@ -76,7 +83,47 @@ describe('MetricsRecorder', () => {
       expect.objectContaining({ seriesId: 2, t: 1796644800 }),
     ]);
     expect(written[1]).toEqual([expect.objectContaining({ seriesId: 1, t: 1796644805 })]);
-    expect(ensureSeries).toHaveBeenCalledTimes(2);
+    expect(ensureSeries).toHaveBeenCalledTimes(1);
+  });
+
+  it('joins whole rounds into statements of about a thousand rows, never splitting one', async () => {
+    const { store, written } = fakeStore();
+    const recorder = new MetricsRecorder(store, config(true));
+    for (const host of ['a', 'b', 'c']) {
+      const containers = Array.from({ length: 600 }, (_, i) => ({
+        name: `c${i}`,
+        image: 'x',
+        stats,
+      }));
+      recorder.record({ ...round('web'), hostId: host, containers });
+    }
+    await recorder.flush();
+    expect(written.map((rows) => rows.length)).toEqual([1_200, 600]);
+  });
+
+  it('drops what overflows a tick with one warning, and recovers after a full tick', async () => {
+    const { store, written } = fakeStore();
+    const recorder = new MetricsRecorder(store, config(true));
+    const containers = Array.from({ length: 30_000 }, (_, i) => ({
+      name: `c${i}`,
+      image: 'x',
+      stats,
+    }));
+    for (let i = 0; i < 3; i++) {
+      recorder.record({ ...round('web'), containers });
+    }
+    await recorder.flush();
+    expect(written.flat()).toHaveLength(30_000);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('more than 50000 samples in one tick'),
+    );
+    expect(log).not.toHaveBeenCalled();
+    recorder.record(round('web'));
+    await recorder.flush();
+    expect(log).toHaveBeenCalledWith(
+      'Metrics history recording again (60000 samples were dropped)',
+    );
   });
 
   it('skips containers without stats and records nothing when history is off', async () => {

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { errorReason } from '../common/errors/error-reason';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { MetricsStore, type SampleRow } from './metrics.store';
+import { MetricsStore, type SampleRow, type SeriesKey, seriesKey } from './metrics.store';
 
 /** What every source hands over after a collector round, an SSH sample or an agent report. */
 export interface MetricsRound {
@@ -19,38 +19,47 @@ export interface MetricsRound {
   containers: readonly { name: string; image: string; stats: ContainerStats | null }[];
 }
 
-/** Rounds are written together once per tick: one INSERT, whatever the number of sources. */
+/** Rounds are written once per tick, in as few statements as whole rounds allow. */
 const FLUSH_INTERVAL_MS = 1_000;
 /** A tick holds at most this many samples; past it (a database far behind) the rest is dropped. */
 const MAX_PENDING_SAMPLES = 50_000;
+/**
+ * Series ids are looked up again this often: a replica that did not prune would otherwise keep
+ * writing to a series another one deleted (a container back after a year away).
+ */
+const SERIES_CACHE_MS = 600_000;
+/** Rounds are joined into one INSERT up to about this many rows (a round is never split). */
+const ROWS_PER_STATEMENT = 1_000;
 
-interface PendingSample {
-  key: string;
+/** A round as queued: its samples' time in epoch seconds, only the containers with stats. */
+interface PendingRound {
   source: SourceKind;
   hostId: string;
-  container: string;
-  image: string;
   t: number;
-  stats: ContainerStats;
+  containers: { name: string; image: string; stats: ContainerStats }[];
 }
 
-const seriesKey = (source: string, hostId: string, container: string): string =>
-  JSON.stringify([source, hostId, container]);
+type Cached = { id: number; image: string };
 
 /**
  * The one door of the metrics history: sources call `record`, which only queues, so history
- * never slows or fails a round, a report or a request. A failing database pauses recording with
- * one warning and one recovery line; what a failed tick held is dropped, so memory stays bound
- * to one tick.
+ * never slows or fails a round, a report or a request. Each tick writes every queued round,
+ * each round in one statement (one transaction), several small rounds together. A failing
+ * database pauses recording with one warning and one recovery line; what a failed tick held is
+ * dropped, so memory stays bound to one tick.
  */
 @Injectable()
 export class MetricsRecorder implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(MetricsRecorder.name);
-  private readonly seriesIds = new Map<string, { id: number; image: string }>();
-  private pending: PendingSample[] = [];
+  private readonly seriesIds = new Map<string, Cached>();
+  private seriesCachedAt = Date.now();
+  private pending: PendingRound[] = [];
+  private pendingSamples = 0;
   private flushing: Promise<void> = Promise.resolve();
   private timer?: NodeJS.Timeout;
   private paused = false;
+  /** Samples were dropped this tick because the queue was full: not recovered yet. */
+  private overflowed = false;
   private dropped = 0;
 
   constructor(
@@ -78,26 +87,23 @@ export class MetricsRecorder implements OnModuleInit, BeforeApplicationShutdown 
     if (!this.enabled) {
       return;
     }
-    const t = Math.floor(round.at.getTime() / 1_000);
-    for (const { name, image, stats } of round.containers) {
-      if (!stats) {
-        continue;
-      }
-      if (this.pending.length >= MAX_PENDING_SAMPLES) {
-        this.dropped++;
-        continue;
-      }
-      const key = seriesKey(round.source, round.hostId, name);
-      this.pending.push({
-        key,
-        source: round.source,
-        hostId: round.hostId,
-        container: name,
-        image,
-        t,
-        stats,
-      });
+    const containers = round.containers.flatMap(({ name, image, stats }) =>
+      stats ? [{ name, image, stats }] : [],
+    );
+    if (containers.length === 0) {
+      return;
     }
+    if (this.pendingSamples + containers.length > MAX_PENDING_SAMPLES) {
+      this.overflowed = true;
+      this.pause(
+        new Error(`more than ${MAX_PENDING_SAMPLES} samples in one tick`),
+        containers.length,
+      );
+      return;
+    }
+    const t = Math.floor(round.at.getTime() / 1_000);
+    this.pending.push({ source: round.source, hostId: round.hostId, t, containers });
+    this.pendingSamples += containers.length;
   }
 
   /** Writes what is queued; the next flush waits for this one. */
@@ -109,38 +115,73 @@ export class MetricsRecorder implements OnModuleInit, BeforeApplicationShutdown 
   /** Drops the cached ids after series were deleted (pruning), so they are made again. */
   forgetSeries(): void {
     this.seriesIds.clear();
+    this.seriesCachedAt = Date.now();
   }
 
   private async writePending(): Promise<void> {
-    const batch = this.pending;
+    const rounds = this.pending;
+    const samples = this.pendingSamples;
+    const overflowed = this.overflowed;
     this.pending = [];
-    if (batch.length === 0) {
+    this.pendingSamples = 0;
+    this.overflowed = false;
+    if (rounds.length === 0) {
       return;
     }
+    if (Date.now() - this.seriesCachedAt > SERIES_CACHE_MS) {
+      this.forgetSeries();
+    }
     try {
-      const rows: SampleRow[] = [];
-      for (const sample of batch) {
-        rows.push(toRow(await this.seriesId(sample), sample));
+      await this.createSeries(rounds);
+      let rows: SampleRow[] = [];
+      for (const round of rounds) {
+        rows.push(...this.rowsOf(round));
+        if (rows.length >= ROWS_PER_STATEMENT) {
+          await this.store.insertSamples(rows);
+          rows = [];
+        }
       }
       await this.store.insertSamples(rows);
-      this.resumed();
+      if (!overflowed) {
+        this.resumed();
+      }
     } catch (error) {
-      this.pause(error, batch.length);
+      this.seriesIds.clear(); // the database may have been restored meanwhile
+      this.pause(error, samples);
     }
   }
 
-  private async seriesId(sample: PendingSample): Promise<number> {
-    const cached = this.seriesIds.get(sample.key);
-    if (cached && cached.image === sample.image) {
-      return cached.id;
+  /** One upsert for every series the cache lacks (new, or its image changed). */
+  private async createSeries(rounds: readonly PendingRound[]): Promise<void> {
+    const missing = new Map<string, SeriesKey & { image: string }>();
+    for (const { source, hostId, containers } of rounds) {
+      for (const { name, image } of containers) {
+        const key = seriesKey({ source, hostId, container: name });
+        if (this.seriesIds.get(key)?.image !== image) {
+          missing.set(key, { source, hostId, container: name, image });
+        }
+      }
     }
-    const id = await this.store.ensureSeries(sample, sample.image);
-    this.seriesIds.set(sample.key, { id, image: sample.image });
-    return id;
+    if (missing.size === 0) {
+      return;
+    }
+    const ids = await this.store.ensureSeries([...missing.values()]);
+    for (const [key, series] of missing) {
+      const id = ids.get(key);
+      if (id !== undefined) {
+        this.seriesIds.set(key, { id, image: series.image });
+      }
+    }
+  }
+
+  private rowsOf({ source, hostId, t, containers }: PendingRound): SampleRow[] {
+    return containers.flatMap(({ name, stats }) => {
+      const cached = this.seriesIds.get(seriesKey({ source, hostId, container: name }));
+      return cached ? [toRow(cached.id, t, stats)] : [];
+    });
   }
 
   private pause(error: unknown, lost: number): void {
-    this.seriesIds.clear(); // the database may have been restored meanwhile
     this.dropped += lost;
     if (!this.paused) {
       this.paused = true;
@@ -157,7 +198,7 @@ export class MetricsRecorder implements OnModuleInit, BeforeApplicationShutdown 
   }
 }
 
-function toRow(seriesId: number, { t, stats }: PendingSample): SampleRow {
+function toRow(seriesId: number, t: number, stats: ContainerStats): SampleRow {
   return {
     seriesId,
     t,

@@ -50,6 +50,13 @@ export interface LatestRow extends SeriesKey {
 /** Which series a history query sums: one container, or all of a host's. */
 export type SeriesFilter = { seriesId: number } | { source: string; hostId: string };
 
+/** The one string form of a series key (maps and caches). */
+export const seriesKey = (key: SeriesKey): string =>
+  JSON.stringify([key.source, key.hostId, key.container]);
+
+/** New series are created this many per statement (4 parameters each). */
+const SERIES_PER_STATEMENT = 500;
+
 /** Two samples further apart than this are not one segment: no rate spans the gap. */
 export const MAX_RATE_GAP_SECONDS = 600;
 
@@ -80,19 +87,43 @@ export class MetricsStore {
     return this.postgres ? `$${index}` : '?';
   }
 
-  /** The id of a series, created (or its image updated) as needed. */
-  async ensureSeries(key: SeriesKey, image: string): Promise<number> {
-    const [p1, p2, p3, p4] = [1, 2, 3, 4].map((i) => this.placeholder(i));
-    await this.db.query(
-      `INSERT INTO metric_series (source, host_id, container, image) VALUES (${p1}, ${p2}, ${p3}, ${p4}) ` +
-        'ON CONFLICT (source, host_id, container) DO UPDATE SET image = EXCLUDED.image',
-      [key.source, key.hostId, key.container, image],
-    );
-    const id = await this.findSeries(key);
-    if (id === null) {
-      throw new Error('series vanished while being created');
+  /**
+   * The ids of these series, created (or their image updated) as needed: one upsert and one
+   * select for all of them. Keys are `seriesKey()` strings.
+   */
+  async ensureSeries(
+    series: readonly (SeriesKey & { image: string })[],
+  ): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    for (let start = 0; start < series.length; start += SERIES_PER_STATEMENT) {
+      const chunk = series.slice(start, start + SERIES_PER_STATEMENT);
+      const params = chunk.flatMap((one) => [one.source, one.hostId, one.container, one.image]);
+      const tuples = chunk.map(
+        (_, i) => `(${[1, 2, 3, 4].map((k) => this.placeholder(i * 4 + k)).join(', ')})`,
+      );
+      await this.db.query(
+        `INSERT INTO metric_series (source, host_id, container, image) VALUES ${tuples.join(', ')} ` +
+          'ON CONFLICT (source, host_id, container) DO UPDATE SET image = EXCLUDED.image ' +
+          'WHERE metric_series.image <> EXCLUDED.image',
+        params,
+      );
+      const keys = chunk.map(
+        (_, i) => `(${[1, 2, 3].map((k) => this.placeholder(i * 3 + k)).join(', ')})`,
+      );
+      const rows: { id: unknown; source: string; host_id: string; container: string }[] =
+        await this.db.query(
+          'SELECT id, source, host_id, container FROM metric_series ' +
+            `WHERE (source, host_id, container) IN (VALUES ${keys.join(', ')})`,
+          chunk.flatMap((one) => [one.source, one.hostId, one.container]),
+        );
+      for (const row of rows) {
+        ids.set(
+          seriesKey({ source: row.source, hostId: row.host_id, container: row.container }),
+          Number(row.id),
+        );
+      }
     }
-    return id;
+    return ids;
   }
 
   async findSeries(key: SeriesKey): Promise<number | null> {
@@ -198,9 +229,13 @@ export class MetricsStore {
 
   /** The oldest time a tier holds, or null. */
   async oldest(tier: RollupTier | 'raw'): Promise<number | null> {
+    // Raw: the oldest of each series' oldest, each one primary-key seek.
     const rows: { t: unknown }[] =
       tier === 'raw'
-        ? await this.db.query('SELECT MIN(t) AS t FROM metric_samples')
+        ? await this.db.query(
+            'SELECT MIN((SELECT MIN(t) FROM metric_samples m WHERE m.series_id = s.id)) AS t ' +
+              'FROM metric_series s',
+          )
         : await this.db.query(`SELECT MIN(t) AS t FROM metric_rollups WHERE tier = ${tier}`);
     return toNumber(rows[0]?.t);
   }
@@ -236,21 +271,26 @@ export class MetricsStore {
   }
 
   /**
-   * Deletes what is older than each tier's cutoff (epoch seconds), then the series left empty
-   * and any row of a series deleted meanwhile; the number of series deleted.
+   * Deletes what is older than each tier's cutoff (epoch seconds): raw samples series by
+   * series through the primary key, rollups through their time index; then the series with
+   * an id up to `seriesUpTo` left empty. Answers how many were deleted and the newest id.
    */
-  async prune(rawBefore: number, rollupsBefore: Record<RollupTier, number>): Promise<number> {
-    const known = 'series_id IN (SELECT id FROM metric_series)';
+  async prune(
+    rawBefore: number,
+    rollupsBefore: Record<RollupTier, number>,
+    seriesUpTo: number,
+  ): Promise<{ deleted: number; newestSeries: number }> {
     await this.db.query(
-      `DELETE FROM metric_samples WHERE t < ${Math.floor(rawBefore)} OR NOT ${known}`,
+      'DELETE FROM metric_samples WHERE series_id IN (SELECT id FROM metric_series) ' +
+        `AND t < ${Math.floor(rawBefore)}`,
     );
     for (const [tier, before] of Object.entries(rollupsBefore)) {
       await this.db.query(
-        `DELETE FROM metric_rollups WHERE tier = ${Number(tier)} AND (t < ${Math.floor(before)} OR NOT ${known})`,
+        `DELETE FROM metric_rollups WHERE tier = ${Number(tier)} AND t < ${Math.floor(before)}`,
       );
     }
     const empty: { id: unknown }[] = await this.db.query(
-      'SELECT id FROM metric_series WHERE ' +
+      `SELECT id FROM metric_series WHERE id <= ${Math.trunc(seriesUpTo)} AND ` +
         'NOT EXISTS (SELECT 1 FROM metric_samples s WHERE s.series_id = metric_series.id) AND ' +
         'NOT EXISTS (SELECT 1 FROM metric_rollups r WHERE r.series_id = metric_series.id)',
     );
@@ -258,7 +298,10 @@ export class MetricsStore {
       const ids = empty.map((row) => Math.trunc(Number(row.id))).join(', ');
       await this.db.query(`DELETE FROM metric_series WHERE id IN (${ids})`);
     }
-    return empty.length;
+    const [newest]: { id: unknown }[] = await this.db.query(
+      'SELECT MAX(id) AS id FROM metric_series',
+    );
+    return { deleted: empty.length, newestSeries: toNumber(newest?.id) ?? 0 };
   }
 
   /** The newest sample of every series sampled since `since` (epoch seconds). */

@@ -33,6 +33,9 @@ export class MetricsHistory1764604800000 implements MigrationInterface {
         `cpu_max double precision, mem_max double precision, ${figures}, ` +
         `PRIMARY KEY (tier, series_id, t))${compact}`,
     );
+    // A tier's newest and oldest bucket, and its pruning, without scanning the tier. Raw samples
+    // have no such index: it would cost every insert; they are pruned series by series.
+    await queryRunner.query('CREATE INDEX ix_metric_rollups_tier_t ON metric_rollups (tier, t)');
     await queryRunner.query(
       'CREATE TABLE metric_leases (source varchar(16) NOT NULL, host_id varchar(128) NOT NULL, ' +
         'holder varchar(64) NOT NULL, expires_at bigint NOT NULL, PRIMARY KEY (source, host_id))',
