@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { arch, cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURE_CONTAINERS, fillHistory } from './metrics-fixture.mjs';
-import { agentContainer, benchMetricsIngest } from './metrics-ingest.mjs';
+import { agentContainer } from './agent-report.mjs';
+import { benchMetricsIngest } from './metrics-ingest.mjs';
 import { ADMIN_PASSWORD, adminToken, root, startServer } from './harness.mjs';
 
 const TOKEN = 'bench-agent-token-0123456789';

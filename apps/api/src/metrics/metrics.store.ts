@@ -3,11 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { MetricsWindow, RollupTier } from './metrics-window';
 
-/** One raw sample: the Docker counters as read (rates are derived from consecutive rows). */
-export interface SampleRow {
-  seriesId: number;
-  /** Epoch seconds. */
-  t: number;
+/** The figures of a sample or a step, each null where it was not read. */
+export interface Figures {
   cpu: number | null;
   mem: number | null;
   memLimit: number | null;
@@ -15,6 +12,13 @@ export interface SampleRow {
   netTx: number | null;
   blkR: number | null;
   blkW: number | null;
+}
+
+/** One raw sample: the Docker counters as read (rates are derived from consecutive rows). */
+export interface SampleRow extends Figures {
+  seriesId: number;
+  /** Epoch seconds. */
+  t: number;
 }
 
 export interface SeriesKey {
@@ -24,27 +28,16 @@ export interface SeriesKey {
 }
 
 /** A step of history; rates per second. `running` counts the series sampled in the step. */
-export interface HistoryRow {
+export interface HistoryRow extends Figures {
   t: number;
-  cpu: number | null;
-  mem: number | null;
-  memLimit: number | null;
-  netRx: number | null;
-  netTx: number | null;
-  blkR: number | null;
-  blkW: number | null;
   running: number;
 }
 
 /** The newest sample of a series, with its labels (the Prometheus export). */
-export interface LatestRow extends SeriesKey {
+export interface LatestRow
+  extends SeriesKey, Pick<Figures, 'cpu' | 'mem' | 'memLimit' | 'netRx' | 'netTx'> {
   image: string;
   t: number;
-  cpu: number | null;
-  mem: number | null;
-  memLimit: number | null;
-  netRx: number | null;
-  netTx: number | null;
 }
 
 /** Which series a history query sums: one container, or all of a host's. */

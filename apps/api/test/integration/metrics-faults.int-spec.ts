@@ -7,7 +7,7 @@
  * either way samples are stored again once the database is back, and nothing crashes.
  */
 import type { ContainerStats, MetricsHistory } from '@archnest/contracts';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadInfra, testDatabaseKind } from '../harness/infra';
 import { startPostgres, stopPostgres } from '../harness/postgres';
@@ -15,36 +15,13 @@ import { run, waitFor } from '../harness/proc';
 import { call, seedUsersOver } from '../support/agent-load';
 import { startApiProcess, type ApiProcess } from '../support/api-process';
 import { removeContainers, runContainer, unixUrl } from '../support/docker-tcp';
+import { fillUp } from '../support/faults';
 
 const CONTAINERS = ['metrics-fault-a', 'metrics-fault-b', 'metrics-fault-c'];
 const PAUSED = 'Metrics history paused';
 const RESUMED = 'Metrics history recording again';
 
 const count = (text: string, needle: string): number => text.split(needle).length - 1;
-
-/** Writes a file until the file system has no block left; returns its path. */
-function fillUp(dir: string): string {
-  const filler = join(dir, 'filler');
-  const fd = openSync(filler, 'w');
-  try {
-    for (const size of [1024 * 1024, 64 * 1024, 4096, 512, 1]) {
-      const chunk = Buffer.alloc(size, 0x61);
-      for (;;) {
-        try {
-          writeSync(fd, chunk);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') {
-            throw error;
-          }
-          break;
-        }
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return filler;
-}
 
 describe('metrics history: its database fails and comes back', () => {
   let api: ApiProcess | undefined;

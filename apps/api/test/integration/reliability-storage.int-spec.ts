@@ -5,7 +5,7 @@
  * system on the sqlite one. Engine and sshd faults: docker-tcp-faults, docker-ssh-faults.
  */
 import type { ContainerSummary } from '@archnest/contracts';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadInfra, testDatabaseKind } from '../harness/infra';
 import { startPostgres, stopPostgres } from '../harness/postgres';
@@ -22,7 +22,7 @@ import {
 } from '../support/agent-load';
 import { runAgentScript, type AgentRun } from '../support/agent-script';
 import { startApiProcess, type ApiProcess } from '../support/api-process';
-import { ingest, RETRY_AFTER, unexpected } from '../support/faults';
+import { fillUp, ingest, RETRY_AFTER, unexpected } from '../support/faults';
 import { checkLatest, recordFigures } from '../support/load-check';
 import { Readers } from '../support/load-readers';
 
@@ -110,30 +110,6 @@ function runAgent(baseUrl: string, hostId: string): Promise<AgentRun> {
     ARCHNEST_AGENT_TOKEN: LOAD_AGENT_TOKEN,
     ARCHNEST_HOST_ID: hostId,
   });
-}
-
-/** Writes a file until the file system has no block left; returns its path. */
-function fillUp(dir: string): string {
-  const filler = join(dir, 'filler');
-  const fd = openSync(filler, 'w');
-  try {
-    for (const size of [1024 * 1024, 64 * 1024, 4096, 512, 1]) {
-      const chunk = Buffer.alloc(size, 0x61);
-      for (;;) {
-        try {
-          writeSync(fd, chunk);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') {
-            throw error;
-          }
-          break;
-        }
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return filler;
 }
 
 if (testDatabaseKind() === 'sqlite') {
