@@ -1,10 +1,12 @@
 /// <reference lib="dom" />
 /**
  * Shared by the console e2e specs (console-*.e2e-spec.ts): the API process with every source
- * enabled, a tiny REST client, the real agent script, sign-in, axe-core and screenshots.
+ * enabled, a tiny REST client, the real agent script (or a report posted as it would), sign-in,
+ * axe-core and screenshots.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { AgentReport } from '@archnest/contracts';
 import type { Locator, Page } from 'playwright-core';
 import { runAgentScript } from '../support/agent-script';
 import { startApiProcess, type ApiProcess } from '../support/api-process';
@@ -80,6 +82,11 @@ export async function runAgent(baseUrl: string, hostId: string): Promise<string>
     throw new Error(`agent failed (exit ${run.code}): ${run.stderr}`);
   }
   return run.stdout;
+}
+
+/** Posts a report as an agent does (the agent token, not a user's); rejects unless 2xx. */
+export async function postAgentReport(baseUrl: string, report: AgentReport): Promise<void> {
+  await new Api(baseUrl, AGENT_TOKEN).ok('POST', '/api/agents/docker/report', report);
 }
 
 export async function signIn(page: Page, baseUrl: string, user: typeof ADMIN): Promise<void> {

@@ -106,6 +106,57 @@ describe('HistoryPanel', () => {
     expect(text()).toContain('One point per 1 min');
   });
 
+  it('scales memory to the usage; draws the limit only within 4× of it, else in the legend', async () => {
+    configure();
+    renderContainer();
+    // 50 MiB used of 512 MiB: more than 4× away, as the host's RAM is for a container without one.
+    (await asked(`${containerUrl}?range=1h`)).flush(history([point(0, 10), point(1, 20)]));
+    await vi.waitFor(() => expect(live()).toHaveLength(4));
+
+    const memory = chart('Used');
+    const yRange = memory.options.scales!['y'].range as (u: unknown) => [number, number];
+    const inView = (data: unknown) => ({ data, series: [{ idxs: [0, 1] }] });
+    expect(yRange(inView(memory.latest))).toEqual([0, 50 * MIB * 1.1]);
+    const legend = memory.options.series[2].value as LegendValue;
+    expect(legend(inView(memory.latest), null, 2, null)).toBe('512.0 MiB');
+    expect(legend(inView(memory.latest), 512 * MIB, 2, 1)).toBe('512.0 MiB');
+
+    await pickRange('6h');
+    const near = [point(0, 10), point(1, 20)].map((p) => ({ ...p, memLimit: 128 * MIB }));
+    (await asked(`${containerUrl}?range=6h`)).flush(history(near, { range: '6h', step: 30 }));
+    await vi.waitFor(() => expect(memory.latest[2]).toEqual([128 * MIB, 128 * MIB]));
+    expect(yRange(inView(memory.latest))).toEqual([0, 128 * MIB * 1.1]);
+  });
+
+  it('spans the steps between sparse samples (an agent every minute), not a longer silence', async () => {
+    configure();
+    renderContainer();
+    const cpu = [10, null, 20, null, 30, null, null, null, null, 40, null, 50];
+    (await asked(`${containerUrl}?range=1h`)).flush(
+      history(
+        cpu.map((value, i) => point(i, value)),
+        { step: 15 },
+      ),
+    );
+    await vi.waitFor(() => expect(live()).toHaveLength(4));
+    const u = undefined;
+    expect(chart('CPU').latest[1]).toStrictEqual([
+      10,
+      u,
+      20,
+      u,
+      30,
+      null,
+      null,
+      null,
+      null,
+      40,
+      u,
+      50,
+    ]);
+    expect(chart('Used').latest[2]).toContain(undefined);
+  });
+
   it('hands uPlot nulls for a gap, never spans it, and reads the latest value around it', async () => {
     configure();
     renderContainer();

@@ -1,6 +1,6 @@
 import { InjectionToken } from '@angular/core';
 import type uPlot from 'uplot';
-import { type ChartData, type ChartSpec, latestValue } from './charts';
+import { type ChartData, type ChartSpec, latestValue, tickLabel, yRange } from './charts';
 
 /** What a metrics chart needs of uPlot; uPlot in the app, a fake in tests. */
 export interface ChartLike {
@@ -61,8 +61,10 @@ function chartColors(host: HTMLElement, spec: ChartSpec): ChartColors {
 }
 
 /**
- * uPlot options for a time series chart starting at 0. Gaps stay gaps (`spanGaps: false`); the
- * legend shows the values at the cursor, or the latest values when the cursor is elsewhere.
+ * uPlot options for a time series chart starting at 0 and scaled to what is in view (`yRange`:
+ * a far memory limit is not). Gaps stay gaps (`spanGaps: false`; the undefined steps of a sparse
+ * cadence are spanned, and the cursor skips them); the legend shows the values at the cursor, or
+ * the latest values when the cursor is elsewhere.
  */
 export function chartOptions(spec: ChartSpec, colors: ChartColors, width: number): uPlot.Options {
   const axis = {
@@ -77,7 +79,13 @@ export function chartOptions(spec: ChartSpec, colors: ChartColors, width: number
     cursor: { drag: { x: true, y: false } },
     scales: {
       x: { time: true },
-      y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : spec.floor] },
+      y: {
+        // The points in view: uPlot has set the x series' indexes when it ranges y.
+        range: (u) => {
+          const [from = 0, to = u.data[0].length - 1] = u.series[0]?.idxs ?? [];
+          return yRange(spec, u.data as ChartData, from, to);
+        },
+      },
     },
     series: [
       {
@@ -91,12 +99,22 @@ export function chartOptions(spec: ChartSpec, colors: ChartColors, width: number
         width: 1.5,
         dash: series.dashed ? [6, 4] : undefined,
         spanGaps: false,
-        value: (u, raw: number | null, seriesIdx, idx) => {
+        value: (u, raw: number | null | undefined, seriesIdx, idx) => {
           const shown = idx === null ? latestValue(u.data[seriesIdx] as ChartData[number]) : raw;
-          return shown === null ? '—' : spec.format(shown);
+          return shown === null || shown === undefined ? '—' : spec.format(shown);
         },
       })),
     ],
-    axes: [axis, { ...axis, size: 84, values: (_u, splits) => splits.map(spec.format) }],
+    axes: [
+      axis,
+      {
+        ...axis,
+        size: 84,
+        // A tick at least every 24 px: powers of 2 step twice as far as 1, 2, 5 × 10ⁿ at times.
+        space: 24,
+        incrs: spec.ticks ? [...spec.ticks] : undefined,
+        values: (_u, splits) => splits.map((value) => tickLabel(spec, value)),
+      },
+    ],
   };
 }
