@@ -67,6 +67,15 @@ export const dockerCli = {
     return withRef(cli, ['logs', '--tail', String(tail), '--timestamps'], ref);
   },
 
+  /** One sample of every running container (the metrics history's sampler). */
+  statsAll: (cli: DockerCli): string[] => [
+    ...base(cli),
+    'stats',
+    '--no-stream',
+    '--format',
+    '{{json .}}',
+  ],
+
   stats: (cli: DockerCli, ref: string): string[] =>
     withRef(cli, ['stats', '--no-stream', '--no-trunc', '--format', '{{json .}}'], ref),
 

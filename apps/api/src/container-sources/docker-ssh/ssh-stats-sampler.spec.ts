@@ -2,7 +2,8 @@ import type { MetricsRecorder, MetricsRound } from '../../metrics/metrics-record
 import type { SamplingLeases } from '../../metrics/sampling-leases';
 import type { CommandResult } from '../../ssh/exec-command';
 import type { DockerSshRunner } from './docker-ssh.runner';
-import { SshStatsSampler, statsOfAll } from './ssh-stats-sampler';
+import { dockerCli } from './docker-cli';
+import { SshStatsSampler } from './ssh-stats-sampler';
 import type { SshTargetEntity } from './ssh-target.entity';
 import type { SshTargetsRepository } from './ssh-targets.repository';
 
@@ -79,16 +80,16 @@ function samplerWith(
   return { sampler, rounds };
 }
 
-describe('statsOfAll', () => {
+describe('dockerCli.statsAll', () => {
   it('is one docker stats of every running container, through the target engine', () => {
-    expect(statsOfAll({ command: 'docker', host: null })).toEqual([
+    expect(dockerCli.statsAll({ command: 'docker', host: null })).toEqual([
       'docker',
       'stats',
       '--no-stream',
       '--format',
       '{{json .}}',
     ]);
-    expect(statsOfAll({ command: '/usr/bin/docker', host: 'unix:///run/d.sock' })).toEqual([
+    expect(dockerCli.statsAll({ command: '/usr/bin/docker', host: 'unix:///run/d.sock' })).toEqual([
       '/usr/bin/docker',
       '-H',
       'unix:///run/d.sock',

@@ -7,20 +7,12 @@ import {
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { MetricsRecorder } from '../../metrics/metrics-recorder';
 import { SamplingLeases } from '../../metrics/sampling-leases';
-import { dockerCli, type DockerCli } from './docker-cli';
+import { dockerCli } from './docker-cli';
 import { parsePs, parseStatsRows } from './docker-cli-output';
 import { DockerSshRunner } from './docker-ssh.runner';
 import { cliOf } from './ssh-target-chains';
 import type { SshTargetEntity } from './ssh-target.entity';
 import { SshTargetsRepository } from './ssh-targets.repository';
-
-/**
- * `docker stats` of every running container at once. The prefix (binary, `-H host`) is the one
- * dockerCli validated for `docker ps -a -q`, the last three elements of which are dropped.
- */
-export function statsOfAll(cli: DockerCli): string[] {
-  return [...dockerCli.psIds(cli).slice(0, -3), 'stats', '--no-stream', '--format', '{{json .}}'];
-}
 
 /**
  * Samples every pinned SSH target for the metrics history every `sshStatsIntervalMs`: one
@@ -89,7 +81,7 @@ export class SshStatsSampler implements OnApplicationBootstrap, BeforeApplicatio
     const cli = cliOf(target);
     const [stats, ps] = await Promise.all([
       this.runner
-        .read(target, statsOfAll(cli), 'docker stats')
+        .read(target, dockerCli.statsAll(cli), 'docker stats')
         .then(({ stdout }) => ({ rows: parseStatsRows(stdout), at: new Date() })),
       this.runner.read(target, dockerCli.ps(cli), 'docker ps'),
     ]);
