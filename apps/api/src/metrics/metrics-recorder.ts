@@ -41,6 +41,9 @@ interface PendingRound {
 
 type Cached = { id: number; image: string };
 
+/** A host's series ids by container name; hosts by `source\nhostId`. */
+const hostKey = (source: string, hostId: string): string => `${source}\n${hostId}`;
+
 /**
  * The one door of the metrics history: sources call `record`, which only queues, so history
  * never slows or fails a round, a report or a request. Each tick writes every queued round,
@@ -51,7 +54,8 @@ type Cached = { id: number; image: string };
 @Injectable()
 export class MetricsRecorder implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(MetricsRecorder.name);
-  private readonly seriesIds = new Map<string, Cached>();
+  /** Two levels, so a sample costs one lookup of its name in its host's few series. */
+  private readonly seriesIds = new Map<string, Map<string, Cached>>();
   private seriesCachedAt = Date.now();
   private pending: PendingRound[] = [];
   private pendingSamples = 0;
@@ -87,9 +91,13 @@ export class MetricsRecorder implements OnModuleInit, BeforeApplicationShutdown 
     if (!this.enabled) {
       return;
     }
-    const containers = round.containers.flatMap(({ name, image, stats }) =>
-      stats ? [{ name, image, stats }] : [],
-    );
+    // Only what is written is kept (not the report the caller parsed).
+    const containers: PendingRound['containers'] = [];
+    for (const { name, image, stats } of round.containers) {
+      if (stats) {
+        containers.push({ name, image, stats });
+      }
+    }
     if (containers.length === 0) {
       return;
     }
@@ -135,7 +143,7 @@ export class MetricsRecorder implements OnModuleInit, BeforeApplicationShutdown 
       await this.createSeries(rounds);
       let rows: SampleRow[] = [];
       for (const round of rounds) {
-        rows.push(...this.rowsOf(round));
+        this.rowsOf(round, rows);
         if (rows.length >= ROWS_PER_STATEMENT) {
           await this.store.insertSamples(rows);
           rows = [];
@@ -151,14 +159,25 @@ export class MetricsRecorder implements OnModuleInit, BeforeApplicationShutdown 
     }
   }
 
+  private seriesOf(source: string, hostId: string): Map<string, Cached> {
+    const key = hostKey(source, hostId);
+    let series = this.seriesIds.get(key);
+    if (!series) {
+      series = new Map();
+      this.seriesIds.set(key, series);
+    }
+    return series;
+  }
+
   /** One upsert for every series the cache lacks (new, or its image changed). */
   private async createSeries(rounds: readonly PendingRound[]): Promise<void> {
     const missing = new Map<string, SeriesKey & { image: string }>();
     for (const { source, hostId, containers } of rounds) {
+      const known = this.seriesOf(source, hostId);
       for (const { name, image } of containers) {
-        const key = seriesKey({ source, hostId, container: name });
-        if (this.seriesIds.get(key)?.image !== image) {
-          missing.set(key, { source, hostId, container: name, image });
+        if (known.get(name)?.image !== image) {
+          const series = { source, hostId, container: name, image };
+          missing.set(seriesKey(series), series);
         }
       }
     }
@@ -169,16 +188,22 @@ export class MetricsRecorder implements OnModuleInit, BeforeApplicationShutdown 
     for (const [key, series] of missing) {
       const id = ids.get(key);
       if (id !== undefined) {
-        this.seriesIds.set(key, { id, image: series.image });
+        this.seriesOf(series.source, series.hostId).set(series.container, {
+          id,
+          image: series.image,
+        });
       }
     }
   }
 
-  private rowsOf({ source, hostId, t, containers }: PendingRound): SampleRow[] {
-    return containers.flatMap(({ name, stats }) => {
-      const cached = this.seriesIds.get(seriesKey({ source, hostId, container: name }));
-      return cached ? [toRow(cached.id, t, stats)] : [];
-    });
+  private rowsOf({ source, hostId, t, containers }: PendingRound, rows: SampleRow[]): void {
+    const known = this.seriesOf(source, hostId);
+    for (const { name, stats } of containers) {
+      const cached = known.get(name);
+      if (cached) {
+        rows.push(toRow(cached.id, t, stats));
+      }
+    }
   }
 
   private pause(error: unknown, lost: number): void {
