@@ -42,14 +42,78 @@ export interface AgentContainer {
   stats: AgentContainerStats | null;
 }
 
-/** The whole report an agent posts for its host. */
+/**
+ * The report schema (docs/docker-agent-monitoring.md, "Delta reports"): version 1 reports have
+ * no `schemaVersion` and are always full; version 2 adds the inventory digest and the steady
+ * report.
+ */
+export const AGENT_REPORT_SCHEMA_VERSION = 2;
+
+/** A steady report's stats of one container, in this order (numbers as in AgentContainerStats). */
+export const STEADY_STATS_FIELDS = [
+  'cpuPercent',
+  'memUsage',
+  'memLimit',
+  'netRxBytes',
+  'netTxBytes',
+  'blockReadBytes',
+  'blockWriteBytes',
+] as const satisfies readonly (keyof AgentContainerStats)[];
+
+export type SteadyStats = [number, number, number, number, number, number, number];
+
+/** The whole report an agent posts for its host: every container, inventory and stats. */
 export interface AgentReport {
+  /** Absent in version 1 reports. */
+  schemaVersion?: 1 | 2;
+  kind?: 'full';
   hostId: string;
   hostname: string;
   agentVersion: string;
   reportedAt: string;
+  /** SHA-256 (hex) the agent computed over everything but the stats; opaque to the server. */
+  inventoryDigest?: string;
   containers: AgentContainer[];
 }
+
+/** One container of a steady report: its id (12 to 64 hex) and stats only. */
+export interface AgentSteadyContainer {
+  id: string;
+  stats: SteadyStats | null;
+}
+
+/**
+ * What an agent sends while its inventory is the one the server holds (the same digest): host
+ * fields, the digest, and per container only id and stats.
+ */
+export interface AgentSteadyReport {
+  schemaVersion: 2;
+  kind: 'steady';
+  hostId: string;
+  hostname: string;
+  agentVersion: string;
+  reportedAt: string;
+  inventoryDigest: string;
+  containers: AgentSteadyContainer[];
+}
+
+/** The answer to a steady report whose digest the server does not hold (409). */
+export interface AgentNeedFull {
+  statusCode: 409;
+  error: 'Conflict';
+  message: string;
+  needFull: true;
+}
+
+export const steadyStatsOf = (stats: SteadyStats): AgentContainerStats => ({
+  cpuPercent: stats[0],
+  memUsage: stats[1],
+  memLimit: stats[2],
+  netRxBytes: stats[3],
+  netTxBytes: stats[4],
+  blockReadBytes: stats[5],
+  blockWriteBytes: stats[6],
+});
 
 export interface AgentHost {
   hostId: string;
@@ -65,4 +129,6 @@ export interface AgentReportReceipt {
   hostId: string;
   receivedAt: string;
   containerCount: number;
+  /** Which kind of report was stored. */
+  kind: 'full' | 'steady';
 }

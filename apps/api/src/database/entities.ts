@@ -1,5 +1,6 @@
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { AgentReportEntity } from '../container-sources/agents/agent-report.entity';
+import { AgentStatsEntity } from '../container-sources/agents/agent-stats.entity';
 import { SshTargetEntity } from '../container-sources/docker-ssh/ssh-target.entity';
 import { DockerHostEntity } from '../container-sources/docker-tcp/docker-host.entity';
 import { UserEntity } from '../users/user.entity';
@@ -9,6 +10,7 @@ export const ENTITIES = [
   UserEntity,
   AuditEntryEntity,
   AgentReportEntity,
+  AgentStatsEntity,
   DockerHostEntity,
   SshTargetEntity,
 ];

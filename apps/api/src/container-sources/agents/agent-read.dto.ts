@@ -1,6 +1,7 @@
 import {
   AGENT_HOST_ID_PATTERN,
   type AgentHost,
+  type AgentNeedFull,
   type AgentReportReceipt,
 } from '@archnest/contracts';
 import { ApiProperty } from '@nestjs/swagger';
@@ -36,4 +37,12 @@ export class AgentReportReceiptResponse implements AgentReportReceipt {
   @ApiProperty({ example: 'proxmox-vm-1' }) hostId!: string;
   @ApiProperty({ format: 'date-time' }) receivedAt!: string;
   @ApiProperty() containerCount!: number;
+  @ApiProperty({ enum: ['full', 'steady'] }) kind!: 'full' | 'steady';
+}
+
+export class AgentNeedFullResponse implements AgentNeedFull {
+  @ApiProperty({ enum: [409] }) statusCode!: 409;
+  @ApiProperty({ enum: ['Conflict'] }) error!: 'Conflict';
+  @ApiProperty() message!: string;
+  @ApiProperty({ enum: [true] }) needFull!: true;
 }

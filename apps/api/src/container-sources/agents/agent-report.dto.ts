@@ -1,9 +1,14 @@
 import {
   AGENT_HOST_ID_PATTERN,
+  AGENT_REPORT_SCHEMA_VERSION,
   HEALTH_STATES,
+  STEADY_STATS_FIELDS,
   type AgentContainer,
   type AgentContainerStats,
   type AgentReport,
+  type AgentSteadyContainer,
+  type AgentSteadyReport,
+  type SteadyStats,
   type ContainerState,
   type EnvVar,
   type HealthState,
@@ -15,6 +20,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsIn,
@@ -240,7 +246,8 @@ export class AgentContainerDto implements AgentContainer {
   stats!: ContainerStatsDto | null;
 }
 
-export class AgentReportDto implements AgentReport {
+/** The host fields every report carries, full or steady. */
+export class AgentReportHostDto {
   @ApiProperty({ example: 'proxmox-vm-1', pattern: AGENT_HOST_ID_PATTERN.source })
   @Matches(AGENT_HOST_ID_PATTERN, {
     message: 'hostId must be 1-128 letters, digits, dots, dashes or underscores',
@@ -251,10 +258,36 @@ export class AgentReportDto implements AgentReport {
   @IsString()
   @MaxLength(REPORT_LIMITS.shortText)
   hostname!: string;
-  @ApiProperty({ example: '1' }) @IsString() @MaxLength(32) agentVersion!: string;
+  @ApiProperty({ example: '2' }) @IsString() @MaxLength(32) agentVersion!: string;
   @ApiProperty({ format: 'date-time', example: '2026-06-20T19:30:00Z' })
   @IsISO8601({ strict: true })
   reportedAt!: string;
+}
+
+const DIGEST_PATTERN = /^[a-f0-9]{64}$/;
+const DIGEST_DESCRIPTION =
+  'SHA-256 (64 lowercase hex) the agent computed over everything but the stats; the server ' +
+  'keeps it beside the inventory and answers a steady report with another digest with 409';
+
+/**
+ * A full report: every container with its inventory and stats. Version 1 agents send it
+ * without `schemaVersion`, `kind` and `inventoryDigest`.
+ */
+export class AgentReportDto extends AgentReportHostDto implements AgentReport {
+  @ApiProperty({ enum: [1, AGENT_REPORT_SCHEMA_VERSION], required: false, example: 2 })
+  @IsOptional()
+  @IsIn([1, AGENT_REPORT_SCHEMA_VERSION])
+  schemaVersion?: 1 | 2;
+
+  @ApiProperty({ enum: ['full'], required: false, example: 'full' })
+  @IsOptional()
+  @IsIn(['full'])
+  kind?: 'full';
+
+  @ApiProperty({ required: false, pattern: DIGEST_PATTERN.source, description: DIGEST_DESCRIPTION })
+  @IsOptional()
+  @Matches(DIGEST_PATTERN, { message: 'inventoryDigest must be 64 lowercase hex characters' })
+  inventoryDigest?: string;
 
   @ApiProperty({ type: [AgentContainerDto] })
   @IsArray()
@@ -262,4 +295,51 @@ export class AgentReportDto implements AgentReport {
   @ValidateNested({ each: true })
   @Type(() => AgentContainerDto)
   containers!: AgentContainerDto[];
+}
+
+export class AgentSteadyContainerDto implements AgentSteadyContainer {
+  @ApiProperty({
+    description: 'The container id or a prefix of it: 12 to 64 hex',
+    example: '4f3c2b1a0e9d',
+  })
+  @Matches(/^[a-f0-9]{12,64}$/, { message: 'id must be 12 to 64 lowercase hex characters' })
+  id!: string;
+
+  @ApiProperty({
+    type: [Number],
+    nullable: true,
+    minItems: STEADY_STATS_FIELDS.length,
+    maxItems: STEADY_STATS_FIELDS.length,
+    description: `The stats in this order: ${STEADY_STATS_FIELDS.join(', ')}`,
+    example: [1.4, 20971520, 536870912, 12345, 67890, 0, 0],
+  })
+  @Nullable()
+  @IsArray()
+  @ArrayMinSize(STEADY_STATS_FIELDS.length)
+  @ArrayMaxSize(STEADY_STATS_FIELDS.length)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
+  @Min(0, { each: true })
+  stats!: SteadyStats | null;
+}
+
+/** A steady report: the inventory is the one of `inventoryDigest`, only the stats are new. */
+export class AgentSteadyReportDto extends AgentReportHostDto implements AgentSteadyReport {
+  @ApiProperty({ enum: [AGENT_REPORT_SCHEMA_VERSION], example: 2 })
+  @IsIn([AGENT_REPORT_SCHEMA_VERSION])
+  schemaVersion!: 2;
+
+  @ApiProperty({ enum: ['steady'], example: 'steady' })
+  @IsIn(['steady'])
+  kind!: 'steady';
+
+  @ApiProperty({ pattern: DIGEST_PATTERN.source, description: DIGEST_DESCRIPTION })
+  @Matches(DIGEST_PATTERN, { message: 'inventoryDigest must be 64 lowercase hex characters' })
+  inventoryDigest!: string;
+
+  @ApiProperty({ type: [AgentSteadyContainerDto] })
+  @IsArray()
+  @ArrayMaxSize(REPORT_LIMITS.containers)
+  @ValidateNested({ each: true })
+  @Type(() => AgentSteadyContainerDto)
+  containers!: AgentSteadyContainerDto[];
 }

@@ -16,6 +16,10 @@ export class AgentReportEntity {
   @Column({ name: 'report_json', type: 'text' })
   reportJson!: string;
 
+  /** The agent's digest of the inventory (schema v2); null from version 1 agents. */
+  @Column({ name: 'inventory_digest', type: 'varchar', length: 64, nullable: true })
+  inventoryDigest!: string | null;
+
   /** Kept beside the JSON so the host list never has to parse every report. */
   @Column({ name: 'container_count', type: 'integer' })
   containerCount!: number;

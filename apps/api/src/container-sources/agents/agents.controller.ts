@@ -1,14 +1,27 @@
-import type { AgentReport } from '@archnest/contracts';
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AgentNeedFull } from '@archnest/contracts';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { Throttle } from '@nestjs/throttler';
 import { Public } from '../../common/decorators/public.decorator';
 import { ApiErrors } from '../../common/openapi/api-errors';
-import { ApiJsonBody } from '../../common/openapi/api-json-body';
 import { AGENT_TOKEN, USER_JWT } from '../../openapi';
-import { AgentHostResponse, AgentReportReceiptResponse } from './agent-read.dto';
-import { AgentReportDto } from './agent-report.dto';
-import { AgentReportPipe } from './agent-report.pipe';
+import {
+  AgentHostResponse,
+  AgentNeedFullResponse,
+  AgentReportReceiptResponse,
+} from './agent-read.dto';
+import { AgentReportDto, AgentSteadyReportDto } from './agent-report.dto';
+import { type AnyAgentReport, AgentReportPipe } from './agent-report.pipe';
 import { AgentReportThrottlerGuard } from './agent-report-throttler.guard';
 import { AgentTokenGuard } from './agent-token.guard';
 import { AgentsService } from './agents.service';
@@ -16,12 +29,17 @@ import { AgentsService } from './agents.service';
 /** Per host id: an agent reports every 30 s; this leaves room for retries and bursts. */
 export const AGENT_REPORTS_PER_MINUTE = 120;
 
+const DIGEST_EXAMPLE = '9b2f6c0e4a8d1f3b5c7e9a0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f';
+
 /** What archnest-docker-agent.sh sends for a host running one container. */
 const REPORT_EXAMPLE: AgentReportDto = {
+  schemaVersion: 2,
+  kind: 'full',
   hostId: 'proxmox-vm-1',
   hostname: 'docker01',
-  agentVersion: '1',
+  agentVersion: '2',
   reportedAt: '2026-06-20T19:30:00Z',
+  inventoryDigest: DIGEST_EXAMPLE,
   containers: [
     {
       id: '4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b',
@@ -57,6 +75,25 @@ const REPORT_EXAMPLE: AgentReportDto = {
   ],
 };
 
+/** The same host's next run, its inventory unchanged. */
+const STEADY_EXAMPLE: AgentSteadyReportDto = {
+  schemaVersion: 2,
+  kind: 'steady',
+  hostId: 'proxmox-vm-1',
+  hostname: 'docker01',
+  agentVersion: '2',
+  reportedAt: '2026-06-20T19:30:30Z',
+  inventoryDigest: DIGEST_EXAMPLE,
+  containers: [{ id: '4f3c2b1a0e9d', stats: [1.6, 20975616, 536870912, 12845, 68390, 0, 0] }],
+};
+
+const NEED_FULL: AgentNeedFull = {
+  statusCode: HttpStatus.CONFLICT,
+  error: 'Conflict',
+  message: 'The server does not hold this inventory digest for the host: send a full report',
+  needFull: true,
+};
+
 /** Agent ingest and the agent host list; their containers are served by ContainersController. */
 @ApiTags('agents')
 @Controller('agents/docker')
@@ -75,15 +112,37 @@ export class AgentsController {
     description:
       'For the push agent (archnest-docker-agent.sh), with the agent token instead of a user ' +
       'token: stores the report as the latest of its hostId, replacing the previous one. ' +
+      'Schema version 2 (docs/docker-agent-monitoring.md, "Delta reports"): a full report ' +
+      '(version 1 reports, without schemaVersion, are full ones) or, while the inventory is ' +
+      "unchanged, a steady report with the inventory digest and only each container's id and " +
+      'stats; a steady report whose digest the server does not hold gets 409 with needFull. ' +
       'Secret-looking environment values are masked before storing. Nothing is ever run on ' +
       `the host. Up to ${AGENT_REPORTS_PER_MINUTE} reports a minute per hostId; bodies up to 8 MiB.`,
   })
-  @ApiJsonBody(AgentReportDto, {
-    oneContainer: { summary: 'A host with one container', value: REPORT_EXAMPLE },
+  @ApiExtraModels(AgentReportDto, AgentSteadyReportDto)
+  @ApiBody({
+    required: true,
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(AgentReportDto) },
+        { $ref: getSchemaPath(AgentSteadyReportDto) },
+      ],
+    },
+    examples: {
+      oneContainer: { summary: 'A full report: a host with one container', value: REPORT_EXAMPLE },
+      steady: {
+        summary: 'A steady report: the same host, inventory unchanged',
+        value: STEADY_EXAMPLE,
+      },
+    },
   })
   @ApiOkResponse({
     type: AgentReportReceiptResponse,
     description: 'Stored as the latest report of the host',
+  })
+  @ApiConflictResponse({
+    type: AgentNeedFullResponse,
+    description: 'Steady report with a digest the server does not hold: send the full report',
   })
   @ApiErrors({
     400: 'Invalid report; the message names the field',
@@ -92,8 +151,16 @@ export class AgentsController {
     429: `More than ${AGENT_REPORTS_PER_MINUTE} reports a minute for this hostId`,
     503: 'Ingest disabled (ARCHNEST_AGENT_TOKEN unset), or storage down or full (with Retry-After)',
   })
-  report(@Body(AgentReportPipe) report: AgentReport): Promise<AgentReportReceiptResponse> {
-    return this.agents.ingest(report);
+  async report(
+    @Body(AgentReportPipe) report: AnyAgentReport,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AgentReportReceiptResponse | AgentNeedFull> {
+    const receipt = await this.agents.ingest(report);
+    if (!receipt) {
+      void reply.status(HttpStatus.CONFLICT);
+      return NEED_FULL;
+    }
+    return receipt;
   }
 
   @Get('hosts')

@@ -1,6 +1,8 @@
 import type {
   AgentContainer,
   AgentReport,
+  AgentSteadyContainer,
+  AgentSteadyReport,
   AgentHost,
   AgentReportReceipt,
   Capability,
@@ -12,15 +14,19 @@ import type {
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { MetricsRecorder } from '../../metrics/metrics-recorder';
+import { MetricsRecorder, type MetricsRound } from '../../metrics/metrics-recorder';
 import { SourceRegistry } from '../source-registry';
 import type { ContainerSource } from '../container-source';
-import { AgentReportEntity } from './agent-report.entity';
+import { type AnyAgentReport, isSteadyReport } from './agent-report.pipe';
+import { AgentReportWriter } from './agent-report-writer';
 import { AgentReportsRepository } from './agent-reports.repository';
+import { InventoryNames, type NamesById, namesOf } from './inventory-names';
 import { isStale } from './staleness';
 import {
   findContainer,
   maskedContainer,
+  withStats,
+  withSteadyStats,
   toContainerDetail,
   toContainerSummary,
 } from './to-container';
@@ -38,46 +44,87 @@ export class AgentsService implements ContainerSource, OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly reports: AgentReportsRepository,
     private readonly registry: SourceRegistry,
+    private readonly writer: AgentReportWriter,
     private readonly recorder: MetricsRecorder,
   ) {}
+
+  private readonly names = new InventoryNames();
 
   onModuleInit(): void {
     this.registry.register(this);
   }
 
-  async ingest(report: AgentReport): Promise<AgentReportReceipt> {
+  /** Stores a full or steady report; null when a steady report's digest is not the stored one. */
+  ingest(report: AnyAgentReport): Promise<AgentReportReceipt | null> {
+    return isSteadyReport(report) ? this.ingestSteady(report) : this.ingestFull(report);
+  }
+
+  private async ingestFull(report: AgentReport): Promise<AgentReportReceipt> {
     const receivedAt = new Date();
     const containers = report.containers.map((container) =>
       maskedContainer({ ...container, stats: container.stats ?? null }),
     );
-    const entity: AgentReportEntity = {
+    const digest = report.inventoryDigest ?? null;
+    await this.writer.writeFull({
       hostId: report.hostId,
       hostname: report.hostname,
       agentVersion: report.agentVersion,
+      inventoryDigest: digest,
       reportJson: JSON.stringify(containers),
       containerCount: containers.length,
       reportedAt: new Date(report.reportedAt),
       receivedAt,
-    };
-    await this.reports.upsert(entity);
-    this.recordStats(report, receivedAt);
-    return {
+    });
+    if (digest) {
+      this.names.set(report.hostId, digest, namesOf(containers));
+    }
+    this.recordStats(report, containers, receivedAt);
+    return receipt(report.hostId, receivedAt, containers.length, 'full');
+  }
+
+  private async ingestSteady(report: AgentSteadyReport): Promise<AgentReportReceipt | null> {
+    const receivedAt = new Date();
+    const stored = await this.writer.writeSteady({
       hostId: report.hostId,
-      receivedAt: receivedAt.toISOString(),
-      containerCount: containers.length,
-    };
+      inventoryDigest: report.inventoryDigest,
+      statsJson: JSON.stringify(report.containers),
+      reportedAt: new Date(report.reportedAt),
+      receivedAt,
+    });
+    if (!stored) {
+      return null;
+    }
+    if (this.recorder.enabled) {
+      const names = await this.namesFor(report.hostId, report.inventoryDigest);
+      this.recordStats(report, withStats(names, report.containers), receivedAt);
+    }
+    return receipt(report.hostId, receivedAt, report.containers.length, 'steady');
+  }
+
+  /** The names of the stored inventory, read once per host and digest. */
+  private async namesFor(hostId: string, digest: string): Promise<NamesById> {
+    const cached = this.names.get(hostId, digest);
+    if (cached) {
+      return cached;
+    }
+    const found = await this.reports.findOne(hostId);
+    if (found?.report.inventoryDigest !== digest) {
+      return new Map(); // replaced meanwhile; the next report has the new inventory's names
+    }
+    const names = namesOf(JSON.parse(found.report.reportJson) as AgentContainer[]);
+    this.names.set(hostId, digest, names);
+    return names;
   }
 
   /** The report's stats join the history at `reportedAt`, never later than it arrived. */
-  private recordStats(report: AgentReport, receivedAt: Date): void {
+  private recordStats(
+    report: AnyAgentReport,
+    containers: MetricsRound['containers'],
+    receivedAt: Date,
+  ): void {
     const reportedAt = new Date(report.reportedAt);
     const at = reportedAt.getTime() < receivedAt.getTime() ? reportedAt : receivedAt;
-    this.recorder.record({
-      source: 'agent',
-      hostId: report.hostId,
-      at,
-      containers: report.containers,
-    });
+    this.recorder.record({ source: 'agent', hostId: report.hostId, at, containers });
   }
 
   async listAgentHosts(): Promise<AgentHost[]> {
@@ -95,12 +142,15 @@ export class AgentsService implements ContainerSource, OnModuleInit {
   }
 
   async listAgentContainers(hostId: string): Promise<AgentContainer[]> {
-    const report = await this.reports.findOne(hostId);
-    if (!report) {
+    const found = await this.reports.findOne(hostId);
+    if (!found) {
       throw new AppError(ErrorCode.NotFound, `No report from agent host ${hostId}`);
     }
-    const containers = JSON.parse(report.reportJson) as AgentContainer[];
-    return containers.map(maskedContainer);
+    const containers = JSON.parse(found.report.reportJson) as AgentContainer[];
+    const current = found.steady
+      ? withSteadyStats(containers, JSON.parse(found.steady.statsJson) as AgentSteadyContainer[])
+      : containers;
+    return current.map(maskedContainer);
   }
 
   async getAgentContainer(hostId: string, ref: string): Promise<AgentContainer> {
@@ -132,11 +182,11 @@ export class AgentsService implements ContainerSource, OnModuleInit {
   }
 
   async hostName(hostId: string): Promise<string> {
-    const report = await this.reports.findOne(hostId);
-    if (!report) {
+    const found = await this.reports.findOne(hostId);
+    if (!found) {
       throw new AppError(ErrorCode.NotFound, `No report from agent host ${hostId}`);
     }
-    return report.hostname;
+    return found.report.hostname;
   }
 
   async getContainer(hostId: string, ref: string): Promise<ContainerDetail> {
@@ -151,4 +201,13 @@ export class AgentsService implements ContainerSource, OnModuleInit {
     }
     return stats;
   }
+}
+
+function receipt(
+  hostId: string,
+  receivedAt: Date,
+  containerCount: number,
+  kind: AgentReportReceipt['kind'],
+): AgentReportReceipt {
+  return { hostId, receivedAt: receivedAt.toISOString(), containerCount, kind };
 }

@@ -1,13 +1,52 @@
 import {
   maskEnv,
+  steadyStatsOf,
   type AgentContainer,
+  type AgentContainerStats,
+  type AgentSteadyContainer,
   type ContainerDetail,
   type ContainerSummary,
 } from '@archnest/contracts';
+import { type NamesById, shortId } from './inventory-names';
 
 /** The agent's container with env masked again, whatever the agent sent. */
 export function maskedContainer(container: AgentContainer): AgentContainer {
   return { ...container, env: maskEnv(container.env) };
+}
+
+/**
+ * The inventory with the stats of a steady report, matched by id prefix; a container the
+ * steady report does not list has no stats.
+ */
+export function withSteadyStats(
+  containers: readonly AgentContainer[],
+  steady: readonly AgentSteadyContainer[],
+): AgentContainer[] {
+  const byShortId = new Map(steady.map((entry) => [shortId(entry.id), entry]));
+  return containers.map((container) => {
+    const match = byShortId.get(shortId(container.id));
+    const stats = match?.stats && container.id.startsWith(match.id) ? match.stats : null;
+    return { ...container, stats: stats && steadyStatsOf(stats) };
+  });
+}
+
+/** A steady report's stats with the names and images of the inventory (by 12-hex short id). */
+export function withStats(
+  names: NamesById,
+  steady: readonly AgentSteadyContainer[],
+): { name: string; image: string; stats: AgentContainerStats | null }[] {
+  const containers = [];
+  for (const { id, stats } of steady) {
+    const known = names.get(shortId(id));
+    if (known && known.id.startsWith(id)) {
+      containers.push({
+        name: known.name,
+        image: known.image,
+        stats: stats && steadyStatsOf(stats),
+      });
+    }
+  }
+  return containers;
 }
 
 export function toContainerSummary(container: AgentContainer): ContainerSummary {

@@ -3,6 +3,7 @@ import { AgentReports1764345600000 } from './1764345600000-agent-reports';
 import { DockerHosts1764432000000 } from './1764432000000-docker-hosts';
 import { SshTargets1764518400000 } from './1764518400000-ssh-targets';
 import { MetricsHistory1764604800000 } from './1764604800000-metrics-history';
+import { AgentDeltaReports1764691200000 } from './1764691200000-agent-delta-reports';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   DockerHosts1764432000000,
   SshTargets1764518400000,
   MetricsHistory1764604800000,
+  AgentDeltaReports1764691200000,
 ];
