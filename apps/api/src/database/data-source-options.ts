@@ -11,7 +11,9 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     migrations: MIGRATIONS,
     migrationsRun: true,
     synchronize: false,
-    logging: ['error', 'migration'],
+    // Not 'error': TypeORM would log a failed statement with every parameter (whole batches of
+    // reports, password hashes). The global filter logs what failed, without the data.
+    logging: ['migration'],
   } satisfies Partial<DataSourceOptions>;
   if (database.type === 'postgres') {
     return { ...common, type: 'postgres', url: database.url };

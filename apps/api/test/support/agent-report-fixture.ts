@@ -1,4 +1,4 @@
-import type { AgentContainer, AgentReport } from '@archnest/contracts';
+import type { AgentContainer, AgentReport, AgentSteadyReport } from '@archnest/contracts';
 
 let counter = 0;
 
@@ -47,5 +47,39 @@ export function agentReport(overrides: Partial<AgentReport> = {}, containers = 2
     reportedAt: new Date().toISOString(),
     containers: Array.from({ length: containers }, () => agentContainer()),
     ...overrides,
+  };
+}
+
+/** A schema v2 full report of `report`, tagged with `digest` (any 64 hex: opaque to the server). */
+export function fullReport(report: AgentReport, digest: string): AgentReport {
+  return { ...report, schemaVersion: 2, kind: 'full', agentVersion: '2', inventoryDigest: digest };
+}
+
+/** The steady report an agent sends after `report`: short ids, the stats as arrays. */
+export function steadyReport(
+  report: AgentReport,
+  digest: string,
+  cpuPercent = 7.5,
+): AgentSteadyReport {
+  return {
+    schemaVersion: 2,
+    kind: 'steady',
+    hostId: report.hostId,
+    hostname: report.hostname,
+    agentVersion: '2',
+    reportedAt: new Date().toISOString(),
+    inventoryDigest: digest,
+    containers: report.containers.map(({ id, stats }) => ({
+      id: id.slice(0, 12),
+      stats: stats && [
+        cpuPercent,
+        stats.memUsage,
+        stats.memLimit,
+        stats.netRxBytes,
+        stats.netTxBytes,
+        stats.blockReadBytes,
+        stats.blockWriteBytes,
+      ],
+    })),
   };
 }

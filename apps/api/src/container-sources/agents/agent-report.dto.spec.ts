@@ -107,3 +107,55 @@ describe.each([
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
   });
 });
+
+describe('the ingest pipe on schema v2', () => {
+  const transform = (payload: unknown) => new AgentReportPipe().transform(payload);
+  const messagesFor = (payload: unknown) => messagesOf(compiled, payload);
+  const digest = 'e'.repeat(64);
+  const report = agentReport();
+  const steady = {
+    schemaVersion: 2,
+    kind: 'steady',
+    hostId: report.hostId,
+    hostname: report.hostname,
+    agentVersion: '2',
+    reportedAt: report.reportedAt,
+    inventoryDigest: digest,
+    containers: report.containers.map((c) => ({
+      id: c.id.slice(0, 12),
+      stats: [1, 2, 3, 4, 5, 6, 7],
+    })),
+  };
+
+  it('takes full v2 reports and v1 reports as full ones', async () => {
+    await expect(
+      messagesFor({ ...report, schemaVersion: 2, kind: 'full', inventoryDigest: digest }),
+    ).resolves.toEqual([]);
+    expect(transform(report)).not.toHaveProperty('kind');
+  });
+
+  it('validates a steady report against the steady schema', async () => {
+    await expect(messagesFor(steady)).resolves.toEqual([]);
+    await expect(
+      messagesFor({ ...steady, containers: [{ id: 'c'.repeat(12), stats: null }] }),
+    ).resolves.toEqual([]);
+    // A steady report is not a full one: its containers lack the inventory fields.
+    expect((await messagesFor({ ...steady, kind: 'full' })).join(' ')).toContain(
+      'containers.0.name',
+    );
+  });
+
+  it.each([
+    ['inventoryDigest', { inventoryDigest: undefined }],
+    ['inventoryDigest', { inventoryDigest: 'E'.repeat(64) }],
+    ['schemaVersion', { schemaVersion: 1 }],
+    ['containers.0.id', { containers: [{ id: 'c'.repeat(11), stats: null }] }],
+    ['containers.0.stats', { containers: [{ id: 'c'.repeat(12), stats: [1, 2, 3, 4, 5, 6] }] }],
+    [
+      'containers.0.stats.6',
+      { containers: [{ id: 'c'.repeat(12), stats: [1, 2, 3, 4, 5, 6, 'x'] }] },
+    ],
+  ])('names %s for a bad steady field', async (field, change: object) => {
+    expect((await messagesFor({ ...steady, ...change })).join('\n')).toContain(field);
+  });
+});

@@ -1,5 +1,12 @@
 import type { AgentContainer } from '@archnest/contracts';
-import { findContainer, maskedContainer, toContainerDetail } from './to-container';
+import { namesOf } from './inventory-names';
+import {
+  findContainer,
+  maskedContainer,
+  toContainerDetail,
+  withStats,
+  withSteadyStats,
+} from './to-container';
 
 function container(id: string, name: string): AgentContainer {
   return {
@@ -57,5 +64,47 @@ describe('masking on the server', () => {
     expect(detail.exitCode).toBeNull();
     expect(detail.entrypoint).toBeNull();
     expect(detail.restartPolicy).toBe('no');
+  });
+});
+
+describe('steady stats over the inventory', () => {
+  const web = container('a'.repeat(64), 'web');
+  const db = container('b'.repeat(64), 'db');
+  const figures: [number, number, number, number, number, number, number] = [5, 6, 7, 8, 9, 10, 11];
+
+  it('puts each steady entry on the container its id prefix names; unlisted ones have none', () => {
+    const merged = withSteadyStats([web, db], [{ id: 'a'.repeat(12), stats: figures }]);
+    expect(merged.map((c) => [c.name, c.stats])).toEqual([
+      [
+        'web',
+        {
+          cpuPercent: 5,
+          memUsage: 6,
+          memLimit: 7,
+          netRxBytes: 8,
+          netTxBytes: 9,
+          blockReadBytes: 10,
+          blockWriteBytes: 11,
+        },
+      ],
+      ['db', null],
+    ]);
+  });
+
+  it('ignores an entry whose longer id does not match the container', () => {
+    const merged = withSteadyStats([web], [{ id: `${'a'.repeat(12)}ff`, stats: figures }]);
+    expect(merged[0].stats).toBeNull();
+  });
+
+  it('labels steady stats with the inventory names for the metrics history', () => {
+    const names = namesOf([web, db]);
+    expect(
+      withStats(names, [
+        { id: 'b'.repeat(12), stats: figures },
+        { id: 'c'.repeat(12), stats: figures },
+      ]),
+    ).toEqual([
+      { name: 'db', image: 'nginx:1.27', stats: expect.objectContaining({ cpuPercent: 5 }) },
+    ]);
   });
 });
