@@ -6,6 +6,7 @@
  * The agent script's side of the protocol: agent-delta.int-spec.ts.
  */
 import type {
+  AgentContainer,
   AgentHost,
   AgentReport,
   AgentReportReceipt,
@@ -70,7 +71,8 @@ describe('agent delta reports', () => {
       .query<{ report_json: string }[]>(
         "SELECT report_json FROM docker_agent_reports WHERE host_id = 'steady-host'",
       );
-    expect(JSON.parse(row.report_json)[0].stats.cpuPercent).toBe(1.4);
+    const [stored] = JSON.parse(row.report_json) as AgentContainer[];
+    expect(stored.stats?.cpuPercent).toBe(1.4);
   });
 
   it('answers 409 needFull for a digest it does not hold, then takes the full report', async () => {

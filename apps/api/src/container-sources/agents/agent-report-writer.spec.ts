@@ -112,7 +112,10 @@ describe('AgentReportWriter', () => {
       writer.writeSteady(steady('c')),
     ]);
     expect(batch.map((result) => result.status)).toEqual(['rejected', 'rejected']);
-    expect(batch.map((result) => (result as PromiseRejectedResult).reason)).toEqual([fault, fault]);
+    expect(batch.map((result) => (result as PromiseRejectedResult).reason as unknown)).toEqual([
+      fault,
+      fault,
+    ]);
     await expect(writer.writeSteady(steady('c'))).resolves.toBe(true);
   });
 });

@@ -104,7 +104,11 @@ describe('steady stats over the inventory', () => {
         { id: 'c'.repeat(12), stats: figures },
       ]),
     ).toEqual([
-      { name: 'db', image: 'nginx:1.27', stats: expect.objectContaining({ cpuPercent: 5 }) },
+      {
+        name: 'db',
+        image: 'nginx:1.27',
+        stats: expect.objectContaining({ cpuPercent: 5 }) as unknown,
+      },
     ]);
   });
 });
