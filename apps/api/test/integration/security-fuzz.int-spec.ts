@@ -11,7 +11,7 @@ import type { InjectOptions } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import WebSocket from 'ws';
-import { agentReport } from '../support/agent-report-fixture';
+import { agentReport, fullReport } from '../support/agent-report-fixture';
 import { createTarget, pinTarget, targetBody } from '../support/docker-ssh';
 import { addHost, unixUrl } from '../support/docker-tcp';
 import { deepNesting, fuzzSeed, Rng, toJsonBytes } from '../support/fuzz';
@@ -34,6 +34,8 @@ import { startTestApp, TestApp } from '../support/test-app';
 const AGENT_TOKEN = 'fuzz-agent-token-0123456789abcdef';
 const SCRAPE_TOKEN = 'fuzz-scrape-token-0123456789abcdef';
 const AGENT_HOST = 'fuzz-agent';
+/** The inventory digest the agent host's stored report holds: malformed steady reports name it. */
+const HELD_DIGEST = 'f0'.repeat(32);
 const ABSENT_CONTAINER = 'fuzz-absent-container';
 const CASES_PER_OPERATION = 30;
 const INGEST_CASES = 400;
@@ -42,7 +44,13 @@ const MIB = 1024 * 1024;
 const INGEST = 'POST /api/agents/docker/report';
 const SCRAPE = 'GET /api/metrics';
 /** Tables whose rows malformed input must never add, remove or change. */
-const GUARDED_TABLES = ['users', 'docker_agent_reports', 'docker_hosts', 'ssh_targets'];
+const GUARDED_TABLES = [
+  'users',
+  'docker_agent_reports',
+  'docker_agent_stats',
+  'docker_hosts',
+  'ssh_targets',
+];
 /** Written by reads that succeed (last contact); not something a request stores. */
 const VOLATILE_COLUMNS =
   /^(last_seen_at|lastSeenAt|last_login_at|lastLoginAt|updated_at|updatedAt)$/;
@@ -139,7 +147,10 @@ describe('fuzzing every documented route and the ingest DTO', () => {
     await pinTarget(admin, target.id);
     const ingest = await http
       .as(AGENT_TOKEN)
-      .post('/api/agents/docker/report', agentReport({ hostId: AGENT_HOST }, 1));
+      .post(
+        '/api/agents/docker/report',
+        fullReport(agentReport({ hostId: AGENT_HOST }, 1), HELD_DIGEST),
+      );
     expect(ingest.status).toBe(200);
     execHosts = { '/api/docker/exec': host.id, '/api/docker-ssh/exec': target.id };
     validParams = (op) => {
@@ -234,7 +245,7 @@ describe('fuzzing every documented route and the ingest DTO', () => {
   it('refuses an ingest report with one malformed field anywhere in it, storing nothing', async () => {
     const failures: string[] = [];
     for (let i = 0; i < INGEST_CASES; i++) {
-      const { report, path } = malformedIngestReport(rng, `fuzz-${i}`);
+      const { report, path } = malformedIngestReport(rng, AGENT_HOST, HELD_DIGEST);
       const fuzz = ingestCase(`ingest:${path.join('.')}`, report);
       const { status, text } = await send('POST', fuzz, AGENT_TOKEN);
       record('ingest', status);

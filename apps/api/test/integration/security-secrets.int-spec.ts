@@ -17,6 +17,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { loadInfra, testDatabaseKind } from '../harness/infra';
+import { fullReport, steadyReport } from '../support/agent-report-fixture';
 import { removeContainers, targetBody } from '../support/docker-ssh';
 import { startTlsEngine, TlsEngine } from '../support/docker-tls';
 import { ADMIN, seedUsers } from '../support/http';
@@ -107,8 +108,20 @@ describe('secrets never leave where they belong', () => {
     expect((await anonymous.as(secrets.scrapeToken).get('/api/metrics')).status).toBe(200);
 
     // Agent reports: one accepted with an env secret, one refused for a wrong token.
+    // Then the same host's steady report (schema v2): its stats go to their own table.
     const { report, reported } = reportWithEnvSecret(secrets.agentEnvSecret);
-    expect((await agent.post('/api/agents/docker/report', report)).status).toBe(200);
+    const digest = 'd1'.repeat(32);
+    expect((await agent.post('/api/agents/docker/report', fullReport(report, digest))).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await agent.post<{ kind: string }>(
+          '/api/agents/docker/report',
+          steadyReport(report, digest),
+        )
+      ).body.kind,
+    ).toBe('steady');
     expect(
       (await anonymous.as(secrets.wrongAgentToken).post('/api/agents/docker/report', report))
         .status,
@@ -247,7 +260,13 @@ describe('secrets never leave where they belong', () => {
             "SELECT name FROM sqlite_master WHERE type = 'table'",
           );
     expect(tables.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['users', 'ssh_targets', 'docker_hosts', 'docker_agent_reports']),
+      expect.arrayContaining([
+        'users',
+        'ssh_targets',
+        'docker_hosts',
+        'docker_agent_reports',
+        'docker_agent_stats',
+      ]),
     );
     let dump = '';
     for (const { name } of tables) {

@@ -4,7 +4,7 @@
  * first frame of an exec WebSocket. Built from the values of ./fuzz with a seeded Rng, so the
  * same seed gives the same cases in the same order.
  */
-import { agentReport } from './agent-report-fixture';
+import { agentReport, fullReport, steadyReport } from './agent-report-fixture';
 import {
   deepNesting,
   HOSTILE_STRINGS,
@@ -222,17 +222,27 @@ const typeOf = (value: unknown): string =>
         : typeof value;
 
 /**
- * An agent report for `hostId` with one field (at `path`) of a type it can never have, and
- * perhaps hostile values in other fields and extra top-level keys.
+ * An agent report for `hostId`, full (version 1 or 2) or steady, with one field (at `path`) of
+ * a type it can never have, and perhaps hostile values in other fields and extra top-level keys.
+ * `kind` is never changed, so a steady report stays one for the ingest pipe.
  */
 export function malformedIngestReport(
   rng: Rng,
   hostId: string,
+  digest: string,
 ): { report: Record<string, unknown>; path: JsonPath } {
-  const report = agentReport({ hostId }, rng.int(1, 3)) as unknown as Record<string, unknown>;
+  const inventory = agentReport({ hostId }, rng.int(1, 3));
+  const shapes = [
+    () => inventory,
+    () => fullReport(inventory, digest),
+    () => steadyReport(inventory, digest),
+  ];
+  const report = rng.pick(shapes)() as unknown as Record<string, unknown>;
   const candidates = leaves(report).filter(
     (path) =>
-      path.length > 0 && typeOf(path.reduce<unknown>((n, k) => (n as never)[k], report)) !== 'null',
+      path.length > 0 &&
+      path.join('.') !== 'kind' &&
+      typeOf(path.reduce<unknown>((n, k) => (n as never)[k], report)) !== 'null',
   );
   const path = rng.pick(candidates);
   const current = path.reduce<unknown>((n, k) => (n as never)[k], report);
