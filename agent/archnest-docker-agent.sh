@@ -3,20 +3,25 @@
 # archnest-docker-agent.sh: report the containers of this Docker host to ArchNest Containers.
 #
 # Runs `docker ps`, one batched `docker inspect` and `docker stats --no-stream`, builds one JSON
-# report (SPEC §3.3), masks secret-looking env values, and POSTs it to the server. Monitoring
-# only: it never runs anything the server asks for.
+# report (SPEC §3.3, schema v2), masks secret-looking env values, and POSTs it to the server:
+# the full report when the inventory (everything but the stats) changed since the last accepted
+# one, else a steady report with only the stats (docs/docker-agent-monitoring.md, "Delta
+# reports"). Monitoring only: it never runs anything the server asks for.
 #
 # Needs:  bash 4+, docker (CLI with access to the engine), curl, jq.
-# Reads:  ARCHNEST_URL, ARCHNEST_AGENT_TOKEN, ARCHNEST_HOST_ID from the environment, or from
-#         /etc/archnest/agent.env (KEY=VALUE lines; ARCHNEST_AGENT_ENV_FILE names another file).
-#         Variables already set in the environment win over the file.
+# Reads:  ARCHNEST_URL, ARCHNEST_AGENT_TOKEN, ARCHNEST_HOST_ID, ARCHNEST_AGENT_STATE_DIR from the
+#         environment, or from /etc/archnest/agent.env (KEY=VALUE lines; ARCHNEST_AGENT_ENV_FILE
+#         names another file). Variables already set in the environment win over the file.
+# Keeps:  the digest of the last inventory the server accepted, in
+#         ${ARCHNEST_AGENT_STATE_DIR:-/var/lib/archnest-agent}/<host id>.digest.
 # Exit:   0 sent (or printed with --dry-run), 2 usage or configuration, 3 missing tool,
 #         4 server unreachable, 5 server refused the report, 6 docker failed.
 
 set -euo pipefail
 
-readonly AGENT_VERSION="1"
+readonly AGENT_VERSION="2"
 readonly DEFAULT_ENV_FILE="/etc/archnest/agent.env"
+readonly DEFAULT_STATE_DIR="/var/lib/archnest-agent"
 readonly REPORT_PATH="/api/agents/docker/report"
 readonly SECRET_PATTERN="PASS|SECRET|TOKEN|KEY|PRIVATE|CREDENTIAL"
 readonly MASK="********"
@@ -50,6 +55,7 @@ jq_report() {
 ($ps | map({key: .ID, value: .}) | from_entries) as $ps_by_id
 | ($stats | map({key: .ID, value: .}) | from_entries) as $stats_by_id
 | {
+    schemaVersion: 2, kind: "full",
     hostId: $host_id, hostname: $hostname, agentVersion: $version, reportedAt: $now,
     containers: [ $inspect[0][] | {
       id: .Id,
@@ -86,6 +92,32 @@ jq_report() {
 JQ
 }
 
+# What the inventory digest covers: everything but the time, the stats and docker's status text
+# (it says how long ago: "Up 5 seconds"), keys sorted.
+jq_inventory() {
+  cat <<'JQ'
+{hostname, agentVersion, containers: [.containers[] | del(.stats, .status)]}
+JQ
+}
+
+# The steady report of a full one: host fields, the digest, per container the short id, the
+# status text and the stats as an array in the server's STEADY_STATS_FIELDS order.
+jq_steady() {
+  cat <<'JQ'
+{
+  schemaVersion: 2, kind: "steady",
+  hostId, hostname, agentVersion, reportedAt, inventoryDigest,
+  containers: [ .containers[] | {
+    id: .id[0:12],
+    status,
+    stats: (.stats | if . == null then null else
+      [.cpuPercent, .memUsage, .memLimit, .netRxBytes, .netTxBytes,
+       .blockReadBytes, .blockWriteBytes] end)
+  } ]
+}
+JQ
+}
+
 err() {
   printf 'archnest-agent: %s\n' "$*" >&2
 }
@@ -111,6 +143,9 @@ Configuration (environment, or KEY=VALUE lines in the env file):
   ARCHNEST_URL          server base URL, e.g. https://archnest.example.com
   ARCHNEST_AGENT_TOKEN  the server's ARCHNEST_AGENT_TOKEN
   ARCHNEST_HOST_ID      stable id for this host: letters, digits, dot, dash, underscore
+  ARCHNEST_AGENT_STATE_DIR
+                        where the digest of the last accepted inventory is kept
+                        (default /var/lib/archnest-agent); unwritable: full reports only
 USAGE
 }
 
@@ -119,7 +154,7 @@ load_env_file() {
   local file="$1" line key value
   [[ -r "${file}" ]] || return 0
   while IFS= read -r line || [[ -n "${line}" ]]; do
-    [[ "${line}" =~ ^[[:space:]]*(export[[:space:]]+)?(ARCHNEST_URL|ARCHNEST_AGENT_TOKEN|ARCHNEST_HOST_ID)=(.*)$ ]] || continue
+    [[ "${line}" =~ ^[[:space:]]*(export[[:space:]]+)?(ARCHNEST_URL|ARCHNEST_AGENT_TOKEN|ARCHNEST_HOST_ID|ARCHNEST_AGENT_STATE_DIR)=(.*)$ ]] || continue
     key="${BASH_REMATCH[2]}"
     value="${BASH_REMATCH[3]}"
     value="${value%$'\r'}"
@@ -178,16 +213,50 @@ build_report() {
     --arg version "${AGENT_VERSION}" --arg now "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     --slurpfile ps "${work}/ps.jsonl" --slurpfile stats "${work}/stats.jsonl" \
     --slurpfile inspect "${work}/inspect.json" \
-    "$(jq_lib) $(jq_report)"
+    "$(jq_lib) $(jq_report)" >"${work}/inventory.json"
+  jq --arg digest "$(inventory_digest <"${work}/inventory.json")" '.inventoryDigest = $digest' \
+    "${work}/inventory.json"
 }
 
-# POSTs the report; the token goes through a 0600 header file, never the command line.
+# SHA-256 (hex) of the inventory part of the report on stdin.
+inventory_digest() {
+  local sum
+  sum=$(jq -cS "$(jq_inventory)" | sha256sum)
+  printf '%s' "${sum%% *}"
+}
+
+# Prints the steady report of the full report in file $1.
+steady_report() {
+  jq -c "$(jq_steady)" "$1"
+}
+
+# Prints the file that keeps the last accepted digest, or nothing (with one warning) when the
+# state dir cannot be written: then every report is a full one.
+state_file() {
+  local dir="${ARCHNEST_AGENT_STATE_DIR:-${DEFAULT_STATE_DIR}}"
+  if ! { [[ -d "${dir}" ]] || mkdir -m 0700 -- "${dir}" 2>/dev/null; } || [[ ! -w "${dir}" ]]; then
+    err "warning: cannot write the state dir ${dir}; sending full reports"
+    return 0
+  fi
+  printf '%s/%s.digest' "${dir}" "${ARCHNEST_HOST_ID}"
+}
+
+save_digest() {
+  local file="$1" digest="$2"
+  [[ -n "${file}" ]] || return 0
+  (umask 077 && printf '%s\n' "${digest}" >"${file}.tmp" && mv -f -- "${file}.tmp" "${file}") ||
+    err "warning: cannot save the inventory digest to ${file}"
+}
+
+# POSTs the report in file $2; the token goes through a 0600 header file, never the command
+# line. Returns 9 when the server asks for the full report (409 needFull), exits on any error.
+readonly NEED_FULL=9
 send_report() {
-  local work="$1" url="${ARCHNEST_URL%/}${REPORT_PATH}" status curl_exit=0 message
+  local work="$1" report="$2" url="${ARCHNEST_URL%/}${REPORT_PATH}" status curl_exit=0 message
   printf 'Authorization: Bearer %s\nContent-Type: application/json\n' "${ARCHNEST_AGENT_TOKEN}" \
     >"${work}/headers"
   status=$(curl --silent --show-error --connect-timeout 5 --max-time 30 \
-    --header "@${work}/headers" --data-binary "@${work}/report.json" \
+    --header "@${work}/headers" --data-binary "@${report}" \
     --output "${work}/response" --write-out '%{http_code}' "${url}" 2>"${work}/curl.err") ||
     curl_exit=$?
   if ((curl_exit != 0)); then
@@ -197,6 +266,12 @@ send_report() {
     "${work}/response" 2>/dev/null || true)
   case "${status}" in
     200 | 201 | 202) return 0 ;;
+    409)
+      if jq -e '.needFull == true' "${work}/response" >/dev/null 2>&1; then
+        return "${NEED_FULL}"
+      fi
+      die 5 "server answered HTTP 409${message:+: ${message}}"
+      ;;
     400) die 5 "server rejected the report (400): ${message}" ;;
     401) die 5 "server refused the agent token (401): check ARCHNEST_AGENT_TOKEN" ;;
     413) die 5 "report too large for the server (413)" ;;
@@ -248,9 +323,30 @@ main() {
     cat "${work}/report.json"
     return 0
   fi
-  send_report "${work}"
+  send_delta "${work}"
   count=$(jq '.containers | length' "${work}/report.json")
-  printf 'archnest-agent: reported %s containers for %s\n' "${count}" "${ARCHNEST_HOST_ID}"
+  printf 'archnest-agent: reported %s containers for %s (%s)\n' \
+    "${count}" "${ARCHNEST_HOST_ID}" "${SENT_KIND}"
+}
+
+# Sends the steady report when the inventory is the one the server last accepted, else (or when
+# the server no longer holds it) the full one; SENT_KIND says which kind the server stored.
+SENT_KIND=""
+send_delta() {
+  local work="$1" state digest sent=0
+  state=$(state_file)
+  digest=$(jq -r '.inventoryDigest' "${work}/report.json")
+  if [[ -n "${state}" && -r "${state}" && "$(<"${state}")" == "${digest}" ]]; then
+    steady_report "${work}/report.json" >"${work}/steady.json"
+    send_report "${work}" "${work}/steady.json" || sent=$?
+    if ((sent == 0)); then
+      SENT_KIND="steady"
+      return 0
+    fi
+  fi
+  send_report "${work}" "${work}/report.json" || die 5 "server asked for a full report again"
+  save_digest "${state}" "${digest}"
+  SENT_KIND="full"
 }
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then

@@ -1,4 +1,4 @@
-import type { AgentReport } from '@archnest/contracts';
+import { STEADY_STATS_FIELDS, type AgentReport, type AgentSteadyReport } from '@archnest/contracts';
 import { ValidationPipe } from '@nestjs/common';
 import { execFile, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -7,9 +7,13 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AgentReportDto } from '../../apps/api/src/container-sources/agents/agent-report.dto';
+import { AgentReportPipe } from '../../apps/api/src/container-sources/agents/agent-report.pipe';
 
 const SCRIPT = resolve(__dirname, '../archnest-docker-agent.sh');
 const FIXTURES = resolve(__dirname, 'fixtures');
+/** The agent's state dir for these tests (never the real /var/lib/archnest-agent). */
+const STATE_DIR = mkdtempSync(join(tmpdir(), 'archnest-agent-state-'));
+afterAll(() => rmSync(STATE_DIR, { recursive: true, force: true }));
 
 interface Run {
   status: number | null;
@@ -23,6 +27,7 @@ function runAgent(args: string[], env: NodeJS.ProcessEnv = {}): Run {
       PATH: `${FIXTURES}:${process.env.PATH ?? ''}`,
       ARCHNEST_AGENT_ENV_FILE: '/nonexistent',
       ARCHNEST_HOST_ID: 'unit-host',
+      ARCHNEST_AGENT_STATE_DIR: STATE_DIR,
       ...env,
     },
     encoding: 'utf8',
@@ -47,7 +52,7 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
   it('builds the report header', () => {
     const { hostId, agentVersion, reportedAt, containers } = report();
     expect(hostId).toBe('unit-host');
-    expect(agentVersion).toBe('1');
+    expect(agentVersion).toBe('2');
     expect(reportedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(containers).toHaveLength(2);
   });
@@ -186,6 +191,50 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
     expect(Number(bashFunction(`human_to_bytes '${human}'`))).toBe(bytes);
   });
 
+  describe('delta reports', () => {
+    const work = mkdtempSync(join(tmpdir(), 'archnest-agent-delta-'));
+    afterAll(() => rmSync(work, { recursive: true, force: true }));
+    const digestOf = (value: AgentReport): string => {
+      const file = join(work, 'report.json');
+      writeFileSync(file, JSON.stringify(value));
+      return bashFunction(`inventory_digest <'${file}'`);
+    };
+
+    it('digests everything but the stats, the status text and the time', () => {
+      const full = report();
+      expect(full.inventoryDigest).toMatch(/^[a-f0-9]{64}$/);
+      expect(digestOf(full)).toBe(full.inventoryDigest);
+      const later = structuredClone(full);
+      later.reportedAt = '2030-01-01T00:00:00Z';
+      later.containers[0].stats = { ...later.containers[0].stats!, cpuPercent: 99 };
+      later.containers[0].status = 'Up 5 hours';
+      expect(digestOf(later)).toBe(full.inventoryDigest);
+      const changed = structuredClone(full);
+      changed.containers[1].state = 'running';
+      expect(digestOf(changed)).not.toBe(full.inventoryDigest);
+    });
+
+    it('builds a steady report the server accepts, stats in STEADY_STATS_FIELDS order', () => {
+      const full = report();
+      const file = join(work, 'full.json');
+      writeFileSync(file, JSON.stringify(full));
+      const steady = JSON.parse(bashFunction(`steady_report '${file}'`)) as AgentSteadyReport;
+      expect(new AgentReportPipe().transform(steady)).toEqual(steady);
+      const [web] = full.containers;
+      expect(steady.containers[0]).toEqual({
+        id: web.id.slice(0, 12),
+        status: web.status,
+        stats: STEADY_STATS_FIELDS.map((field) => web.stats![field]),
+      });
+      expect(steady).toMatchObject({
+        kind: 'steady',
+        hostId: full.hostId,
+        reportedAt: full.reportedAt,
+        inventoryDigest: full.inventoryDigest,
+      });
+    });
+  });
+
   it('prints help and exits 0', () => {
     const run = runAgent(['--help']);
     expect(run.status).toBe(0);
@@ -274,6 +323,13 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
           const asked = /^Bearer status-(\d{3})(-disabled)?$/.exec(
             request.headers.authorization ?? '',
           );
+          if (request.headers.authorization === 'Bearer lost-state') {
+            // A server that holds no inventory: every steady report needs the full one.
+            const steady = (JSON.parse(body) as { kind?: string }).kind === 'steady';
+            response.writeHead(steady ? 409 : 200, { 'content-type': 'application/json' });
+            response.end(JSON.stringify(steady ? { statusCode: 409, needFull: true } : {}));
+            return;
+          }
           const status = Number(asked?.[1] ?? 500);
           const message = asked?.[2]
             ? 'Agent ingest is disabled: set ARCHNEST_AGENT_TOKEN'
@@ -287,7 +343,11 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
     });
     afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
-    function send(status: number | string): Promise<Run> {
+    function send(
+      status: number | string,
+      stateDir = mkdtempSync(join(STATE_DIR, 's-')),
+    ): Promise<Run> {
+      const token = typeof status === 'number' || /^\d/.test(status) ? `status-${status}` : status;
       return new Promise((done) => {
         execFile(
           'bash',
@@ -298,7 +358,8 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
               ARCHNEST_AGENT_ENV_FILE: '/nonexistent',
               ARCHNEST_HOST_ID: 'unit-host',
               ARCHNEST_URL: `${url}/`,
-              ARCHNEST_AGENT_TOKEN: `status-${status}`,
+              ARCHNEST_AGENT_TOKEN: token,
+              ARCHNEST_AGENT_STATE_DIR: stateDir,
             },
           },
           (error, stdout, stderr) =>
@@ -310,6 +371,45 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
         );
       });
     }
+
+    const lastBody = () => JSON.parse(received[received.length - 1]?.body ?? '{}') as AgentReport;
+
+    it('sends the full report first, then steady ones while the inventory stays the same', async () => {
+      const stateDir = mkdtempSync(join(STATE_DIR, 'delta-'));
+      const first = await send(200, stateDir);
+      expect([first.status, first.stdout.trim()]).toEqual([
+        0,
+        'archnest-agent: reported 2 containers for unit-host (full)',
+      ]);
+      const digest = lastBody().inventoryDigest;
+      expect(readFileSync(join(stateDir, 'unit-host.digest'), 'utf8').trim()).toBe(digest);
+
+      const second = await send(200, stateDir);
+      expect(second.stdout).toContain('reported 2 containers for unit-host (steady)');
+      const steady = JSON.parse(received[received.length - 1]?.body ?? '{}') as AgentSteadyReport;
+      expect(steady).toMatchObject({ kind: 'steady', inventoryDigest: digest });
+      expect(steady.containers.map((c) => c.id)).toEqual(['a'.repeat(12), 'b'.repeat(12)]);
+    });
+
+    it('sends the full report in the same run when the server asks for it (409 needFull)', async () => {
+      const stateDir = mkdtempSync(join(STATE_DIR, 'lost-'));
+      await send(200, stateDir); // the digest is saved
+      const count = received.length;
+      const run = await send('lost-state', stateDir);
+      expect([run.status, run.stdout.trim()]).toEqual([
+        0,
+        'archnest-agent: reported 2 containers for unit-host (full)',
+      ]);
+      const kinds = received.slice(count).map((r) => (JSON.parse(r.body) as { kind: string }).kind);
+      expect(kinds).toEqual(['steady', 'full']);
+    });
+
+    it('warns and sends full reports when its state dir cannot be written', async () => {
+      const run = await send(200, '/proc/archnest-no-such-dir');
+      expect(run.status).toBe(0);
+      expect(run.stderr).toContain('cannot write the state dir /proc/archnest-no-such-dir');
+      expect(run.stdout).toContain('(full)');
+    });
 
     it('posts the report with the bearer token and says what it sent', async () => {
       const run = await send(200);

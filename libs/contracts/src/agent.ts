@@ -76,15 +76,19 @@ export interface AgentReport {
   containers: AgentContainer[];
 }
 
-/** One container of a steady report: its id (12 to 64 hex) and stats only. */
+/**
+ * One container of a steady report: its id (12 to 64 hex), Docker's status text (it says how
+ * long ago, "Up 5 seconds", so it changes without the inventory changing) and its stats.
+ */
 export interface AgentSteadyContainer {
   id: string;
+  status: string;
   stats: SteadyStats | null;
 }
 
 /**
  * What an agent sends while its inventory is the one the server holds (the same digest): host
- * fields, the digest, and per container only id and stats.
+ * fields, the digest, and per container only id, status text and stats.
  */
 export interface AgentSteadyReport {
   schemaVersion: 2;

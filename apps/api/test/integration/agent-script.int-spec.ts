@@ -201,7 +201,7 @@ describe('the real agent script against the private dockerd', () => {
     const hosts = await read<AgentHost[]>('/api/agents/docker/hosts');
     expect(hosts.find((h) => h.hostId === hostId)).toMatchObject({
       stale: false,
-      agentVersion: '1',
+      agentVersion: '2',
     });
     const listed = await read<ContainerSummary[]>(`/api/agents/docker/hosts/${hostId}/containers`);
     const containers = await Promise.all(

@@ -69,8 +69,9 @@ export function steadyReport(
     agentVersion: '2',
     reportedAt: new Date().toISOString(),
     inventoryDigest: digest,
-    containers: report.containers.map(({ id, stats }) => ({
+    containers: report.containers.map(({ id, status, stats }) => ({
       id: id.slice(0, 12),
+      status,
       stats: stats && [
         cpuPercent,
         stats.memUsage,

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadInfra } from '../harness/infra';
 
 const AGENT = resolve(__dirname, '../../../../agent/archnest-docker-agent.sh');
@@ -11,9 +12,13 @@ export interface AgentRun {
   stderr: string;
 }
 
-/** Runs the real agent script once against the private engine, with only `env` configuring it. */
+/**
+ * Runs the real agent script once against the private engine, with only `env` configuring it.
+ * Without ARCHNEST_AGENT_STATE_DIR it gets a fresh state dir, so its report is a full one.
+ */
 export function runAgentScript(env: NodeJS.ProcessEnv): Promise<AgentRun> {
-  const { docker } = loadInfra();
+  const { docker, tmpDir } = loadInfra();
+  const stateDir = env.ARCHNEST_AGENT_STATE_DIR ?? mkdtempSync(join(tmpDir, 'agent-state-'));
   return new Promise((done) => {
     execFile(
       'bash',
@@ -24,6 +29,7 @@ export function runAgentScript(env: NodeJS.ProcessEnv): Promise<AgentRun> {
           DOCKER_HOST: docker.dockerHost,
           DOCKER_CONFIG: docker.cliConfigDir,
           ARCHNEST_AGENT_ENV_FILE: '/nonexistent',
+          ARCHNEST_AGENT_STATE_DIR: stateDir,
           ...env,
         },
         timeout: 60_000,

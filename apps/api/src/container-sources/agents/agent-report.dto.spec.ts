@@ -123,6 +123,7 @@ describe('the ingest pipe on schema v2', () => {
     inventoryDigest: digest,
     containers: report.containers.map((c) => ({
       id: c.id.slice(0, 12),
+      status: c.status,
       stats: [1, 2, 3, 4, 5, 6, 7],
     })),
   };
@@ -137,7 +138,7 @@ describe('the ingest pipe on schema v2', () => {
   it('validates a steady report against the steady schema', async () => {
     await expect(messagesFor(steady)).resolves.toEqual([]);
     await expect(
-      messagesFor({ ...steady, containers: [{ id: 'c'.repeat(12), stats: null }] }),
+      messagesFor({ ...steady, containers: [{ id: 'c'.repeat(12), status: 'Up', stats: null }] }),
     ).resolves.toEqual([]);
     // A steady report is not a full one: its containers lack the inventory fields.
     expect((await messagesFor({ ...steady, kind: 'full' })).join(' ')).toContain(
@@ -149,11 +150,14 @@ describe('the ingest pipe on schema v2', () => {
     ['inventoryDigest', { inventoryDigest: undefined }],
     ['inventoryDigest', { inventoryDigest: 'E'.repeat(64) }],
     ['schemaVersion', { schemaVersion: 1 }],
-    ['containers.0.id', { containers: [{ id: 'c'.repeat(11), stats: null }] }],
-    ['containers.0.stats', { containers: [{ id: 'c'.repeat(12), stats: [1, 2, 3, 4, 5, 6] }] }],
+    ['containers.0.id', { containers: [{ id: 'c'.repeat(11), status: 'Up', stats: null }] }],
+    [
+      'containers.0.stats',
+      { containers: [{ id: 'c'.repeat(12), status: 'Up', stats: [1, 2, 3, 4, 5, 6] }] },
+    ],
     [
       'containers.0.stats.6',
-      { containers: [{ id: 'c'.repeat(12), stats: [1, 2, 3, 4, 5, 6, 'x'] }] },
+      { containers: [{ id: 'c'.repeat(12), status: 'Up', stats: [1, 2, 3, 4, 5, 6, 'x'] }] },
     ],
   ])('names %s for a bad steady field', async (field, change: object) => {
     expect((await messagesFor({ ...steady, ...change })).join('\n')).toContain(field);

@@ -305,6 +305,11 @@ export class AgentSteadyContainerDto implements AgentSteadyContainer {
   @Matches(/^[a-f0-9]{12,64}$/, { message: 'id must be 12 to 64 lowercase hex characters' })
   id!: string;
 
+  @ApiProperty({ example: 'Up 3 hours', description: "Docker's status text, not in the digest" })
+  @IsString()
+  @MaxLength(REPORT_LIMITS.shortText)
+  status!: string;
+
   @ApiProperty({
     type: [Number],
     nullable: true,

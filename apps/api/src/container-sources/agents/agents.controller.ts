@@ -84,7 +84,13 @@ const STEADY_EXAMPLE: AgentSteadyReportDto = {
   agentVersion: '2',
   reportedAt: '2026-06-20T19:30:30Z',
   inventoryDigest: DIGEST_EXAMPLE,
-  containers: [{ id: '4f3c2b1a0e9d', stats: [1.6, 20975616, 536870912, 12845, 68390, 0, 0] }],
+  containers: [
+    {
+      id: '4f3c2b1a0e9d',
+      status: 'Up 3 hours',
+      stats: [1.6, 20975616, 536870912, 12845, 68390, 0, 0],
+    },
+  ],
 };
 
 const NEED_FULL: AgentNeedFull = {

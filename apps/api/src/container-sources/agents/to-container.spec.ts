@@ -73,10 +73,14 @@ describe('steady stats over the inventory', () => {
   const figures: [number, number, number, number, number, number, number] = [5, 6, 7, 8, 9, 10, 11];
 
   it('puts each steady entry on the container its id prefix names; unlisted ones have none', () => {
-    const merged = withSteadyStats([web, db], [{ id: 'a'.repeat(12), stats: figures }]);
-    expect(merged.map((c) => [c.name, c.stats])).toEqual([
+    const merged = withSteadyStats(
+      [web, db],
+      [{ id: 'a'.repeat(12), status: 'Up 2 hours', stats: figures }],
+    );
+    expect(merged.map((c) => [c.name, c.status, c.stats])).toEqual([
       [
         'web',
+        'Up 2 hours',
         {
           cpuPercent: 5,
           memUsage: 6,
@@ -87,12 +91,15 @@ describe('steady stats over the inventory', () => {
           blockWriteBytes: 11,
         },
       ],
-      ['db', null],
+      ['db', 'Up 1 minute', null],
     ]);
   });
 
   it('ignores an entry whose longer id does not match the container', () => {
-    const merged = withSteadyStats([web], [{ id: `${'a'.repeat(12)}ff`, stats: figures }]);
+    const merged = withSteadyStats(
+      [web],
+      [{ id: `${'a'.repeat(12)}ff`, status: 'Up 2 hours', stats: figures }],
+    );
     expect(merged[0].stats).toBeNull();
   });
 
@@ -100,8 +107,8 @@ describe('steady stats over the inventory', () => {
     const names = namesOf([web, db]);
     expect(
       withStats(names, [
-        { id: 'b'.repeat(12), stats: figures },
-        { id: 'c'.repeat(12), stats: figures },
+        { id: 'b'.repeat(12), status: 'Up 1 hour', stats: figures },
+        { id: 'c'.repeat(12), status: 'Up 1 hour', stats: figures },
       ]),
     ).toEqual([
       {

@@ -15,8 +15,8 @@ export function maskedContainer(container: AgentContainer): AgentContainer {
 }
 
 /**
- * The inventory with the stats of a steady report, matched by id prefix; a container the
- * steady report does not list has no stats.
+ * The inventory with the status and stats of a steady report, matched by id prefix; a
+ * container the steady report does not list keeps its status and has no stats.
  */
 export function withSteadyStats(
   containers: readonly AgentContainer[],
@@ -24,9 +24,13 @@ export function withSteadyStats(
 ): AgentContainer[] {
   const byShortId = new Map(steady.map((entry) => [shortId(entry.id), entry]));
   return containers.map((container) => {
-    const match = byShortId.get(shortId(container.id));
-    const stats = match?.stats && container.id.startsWith(match.id) ? match.stats : null;
-    return { ...container, stats: stats && steadyStatsOf(stats) };
+    const found = byShortId.get(shortId(container.id));
+    const match = found && container.id.startsWith(found.id) ? found : undefined;
+    return {
+      ...container,
+      status: match?.status ?? container.status,
+      stats: match?.stats ? steadyStatsOf(match.stats) : null,
+    };
   });
 }
 
