@@ -8,7 +8,7 @@
  */
 import type { AgentReportReceipt, ContainerSummary } from '@archnest/contracts';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDocker } from '../harness/docker-engine';
 import { loadInfra, testDatabaseKind } from '../harness/infra';
@@ -42,6 +42,7 @@ describe('the real agent script sends delta reports', () => {
   const first = `delta-first_${suffix}`;
   const second = `delta-second_${suffix}`;
   let stateDir: string;
+  let dockerDir: string;
   let path: string;
   let api: ApiProcess | undefined;
   let database: TestDatabase | null = null;
@@ -92,7 +93,8 @@ describe('the real agent script sends delta reports', () => {
 
   beforeAll(async () => {
     stateDir = mkdtempSync(join(loadInfra().tmpDir, 'delta-state-'));
-    path = `${agentScopedDocker(label)}:${process.env.PATH ?? ''}`;
+    dockerDir = agentScopedDocker(label);
+    path = `${dockerDir}:${process.env.PATH ?? ''}`;
     await runDocker(['rm', '-f', first, second]).catch(() => undefined);
     await startContainer(first);
     await startFreshApi();
@@ -102,29 +104,44 @@ describe('the real agent script sends delta reports', () => {
     await api?.stop();
     await database?.drop();
     await runDocker(['rm', '-f', first, second]).catch(() => undefined);
+    rmSync(stateDir, { recursive: true, force: true });
+    rmSync(dockerDir, { recursive: true, force: true });
   });
+
+  /** The digest the agent saved after its last accepted full report. */
+  const savedDigest = (): string => readFileSync(join(stateDir, `${hostId}.digest`), 'utf8').trim();
 
   it('sends the full report first, then steady reports while the inventory stays the same', async () => {
     expect(kindOf(await runAgent())).toBe('full');
+    const [afterFull] = await containersOnServer();
+    // 32 MiB in the container's tmpfs counts as its memory; exec changes no inventory field.
+    await runDocker(['exec', first, 'sh', '-c', 'head -c 33554432 /dev/zero > /dev/shm/fill']);
     expect(kindOf(await runAgent())).toBe('steady');
     const containers = await containersOnServer();
     expect(containers.map((c) => [c.name, c.state])).toEqual([[first, 'running']]);
-    // The steady report's stats and status are the ones served.
-    expect(containers[0].stats?.memUsage).toBeGreaterThan(0);
+    // Only the steady report saw the 32 MiB: its stats are the ones served.
+    expect(containers[0].stats!.memUsage! - afterFull.stats!.memUsage!).toBeGreaterThan(
+      16 * 1024 * 1024,
+    );
     expect(containers[0].status).toMatch(/^Up /);
   });
 
   it('sends the full report again when a container starts, then steady ones', async () => {
+    const before = savedDigest();
     await startContainer(second);
     expect(kindOf(await runAgent())).toBe('full');
+    expect(savedDigest()).not.toBe(before);
     expect((await containersOnServer()).map((c) => c.name).sort()).toEqual([first, second].sort());
     expect(kindOf(await runAgent())).toBe('steady');
   });
 
   it('recovers in the same run from a server that lost its state (needFull)', async () => {
+    // The agent holds the digest of an unchanged inventory, so it sends the steady report first.
+    const held = savedDigest();
     await startFreshApi();
     const run = await runAgent();
     expect(kindOf(run)).toBe('full');
+    expect(savedDigest()).toBe(held);
     expect((await containersOnServer()).map((c) => c.name).sort()).toEqual([first, second].sort());
     expect(kindOf(await runAgent())).toBe('steady');
   });
