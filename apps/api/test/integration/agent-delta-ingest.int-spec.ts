@@ -28,16 +28,24 @@ const AGENT_TOKEN = 'agent-delta-token-0123456789abcd';
 const REPORT = '/api/agents/docker/report';
 const digest = (n: number): string => n.toString(16).padStart(64, 'a');
 
+/** The app with agent ingest on, its agent client and a member's. */
+async function startIngestApp(): Promise<{ testApp: TestApp; agent: Http; member: Http }> {
+  const testApp = await startTestApp({ ARCHNEST_AGENT_TOKEN: AGENT_TOKEN });
+  const http = new Http(testApp.app);
+  return {
+    testApp,
+    agent: http.as(AGENT_TOKEN),
+    member: http.as((await seedUsers(http)).member),
+  };
+}
+
 describe('agent delta reports', () => {
   let testApp: TestApp;
   let agent: Http;
   let member: Http;
 
   beforeAll(async () => {
-    testApp = await startTestApp({ ARCHNEST_AGENT_TOKEN: AGENT_TOKEN });
-    const http = new Http(testApp.app);
-    agent = http.as(AGENT_TOKEN);
-    member = http.as((await seedUsers(http)).member);
+    ({ testApp, agent, member } = await startIngestApp());
   });
   afterAll(() => testApp?.close());
 
@@ -206,10 +214,7 @@ if (testDatabaseKind() === 'postgres') {
     let member: Http;
 
     beforeAll(async () => {
-      testApp = await startTestApp({ ARCHNEST_AGENT_TOKEN: AGENT_TOKEN });
-      const http = new Http(testApp.app);
-      agent = http.as(AGENT_TOKEN);
-      member = http.as((await seedUsers(http)).member);
+      ({ testApp, agent, member } = await startIngestApp());
     });
     afterAll(() => testApp?.close());
 
