@@ -1,53 +1,25 @@
-import { STEADY_STATS_FIELDS, type AgentReport, type AgentSteadyReport } from '@archnest/contracts';
+import type { AgentReport, AgentSteadyReport } from '@archnest/contracts';
 import { ValidationPipe } from '@nestjs/common';
 import { execFile, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { AgentReportDto } from '../../apps/api/src/container-sources/agents/agent-report.dto';
-import { AgentReportPipe } from '../../apps/api/src/container-sources/agents/agent-report.pipe';
 
-const SCRIPT = resolve(__dirname, '../archnest-docker-agent.sh');
-const FIXTURES = resolve(__dirname, 'fixtures');
-/** The agent's state dir for these tests (never the real /var/lib/archnest-agent). */
-const STATE_DIR = mkdtempSync(join(tmpdir(), 'archnest-agent-state-'));
-afterAll(() => rmSync(STATE_DIR, { recursive: true, force: true }));
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runAgent(args: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const result = spawnSync('bash', [SCRIPT, ...args], {
-    env: {
-      PATH: `${FIXTURES}:${process.env.PATH ?? ''}`,
-      ARCHNEST_AGENT_ENV_FILE: '/nonexistent',
-      ARCHNEST_HOST_ID: 'unit-host',
-      ARCHNEST_AGENT_STATE_DIR: STATE_DIR,
-      ...env,
-    },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function bashFunction(call: string): string {
-  const result = spawnSync('bash', ['-c', `source "${SCRIPT}"; ${call}`], { encoding: 'utf8' });
-  return result.stdout.trim();
-}
+import {
+  bashFunction,
+  dryRunReport,
+  FIXTURES,
+  type Run,
+  runAgent,
+  SCRIPT,
+  STATE_DIR,
+} from './run-agent';
 
 describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
-  const report = (): AgentReport => {
-    const run = runAgent(['--dry-run']);
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    return JSON.parse(run.stdout) as AgentReport;
-  };
+  const report = dryRunReport;
 
   it('builds the report header', () => {
     const { hostId, agentVersion, reportedAt, containers } = report();
@@ -189,50 +161,6 @@ describe('archnest-docker-agent.sh (unit, recorded docker output)', () => {
     ['--', 0],
   ])('converts %s to %d bytes', (human, bytes) => {
     expect(Number(bashFunction(`human_to_bytes '${human}'`))).toBe(bytes);
-  });
-
-  describe('delta reports', () => {
-    const work = mkdtempSync(join(tmpdir(), 'archnest-agent-delta-'));
-    afterAll(() => rmSync(work, { recursive: true, force: true }));
-    const digestOf = (value: AgentReport): string => {
-      const file = join(work, 'report.json');
-      writeFileSync(file, JSON.stringify(value));
-      return bashFunction(`inventory_digest <'${file}'`);
-    };
-
-    it('digests everything but the stats, the status text and the time', () => {
-      const full = report();
-      expect(full.inventoryDigest).toMatch(/^[a-f0-9]{64}$/);
-      expect(digestOf(full)).toBe(full.inventoryDigest);
-      const later = structuredClone(full);
-      later.reportedAt = '2030-01-01T00:00:00Z';
-      later.containers[0].stats = { ...later.containers[0].stats!, cpuPercent: 99 };
-      later.containers[0].status = 'Up 5 hours';
-      expect(digestOf(later)).toBe(full.inventoryDigest);
-      const changed = structuredClone(full);
-      changed.containers[1].state = 'running';
-      expect(digestOf(changed)).not.toBe(full.inventoryDigest);
-    });
-
-    it('builds a steady report the server accepts, stats in STEADY_STATS_FIELDS order', () => {
-      const full = report();
-      const file = join(work, 'full.json');
-      writeFileSync(file, JSON.stringify(full));
-      const steady = JSON.parse(bashFunction(`steady_report '${file}'`)) as AgentSteadyReport;
-      expect(new AgentReportPipe().transform(steady)).toEqual(steady);
-      const [web] = full.containers;
-      expect(steady.containers[0]).toEqual({
-        id: web.id.slice(0, 12),
-        status: web.status,
-        stats: STEADY_STATS_FIELDS.map((field) => web.stats![field]),
-      });
-      expect(steady).toMatchObject({
-        kind: 'steady',
-        hostId: full.hostId,
-        reportedAt: full.reportedAt,
-        inventoryDigest: full.inventoryDigest,
-      });
-    });
   });
 
   it('prints help and exits 0', () => {
