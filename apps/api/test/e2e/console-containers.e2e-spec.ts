@@ -19,6 +19,7 @@ import {
   screenshot,
   seriousViolations,
   snackBar,
+  snackBarsGone,
   signIn,
   signOut,
   startConsoleApi,
@@ -71,8 +72,10 @@ describe('console: containers of every source', () => {
     return detail;
   }
 
+  /** Closes a detail tab and waits until its panel has gone (the tab list updates after the click). */
   async function closeDetail(detail: Locator): Promise<void> {
     await detail.getByRole('button', { name: 'Close tab' }).click();
+    await detail.waitFor({ state: 'detached' });
   }
 
   /** Waits until no stats cell shows "…" (snapshots of the rows on screen have arrived). */
@@ -252,6 +255,7 @@ describe('console: containers of every source', () => {
       ]),
     );
     await closeDetail(detail);
+    await snackBarsGone(page);
   });
 
   it.each([

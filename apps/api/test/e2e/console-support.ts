@@ -122,6 +122,14 @@ export async function snackBar(page: Page, text: string | RegExp): Promise<strin
   return bar.innerText();
 }
 
+/**
+ * Waits until every snack bar has left. One still fading out when the theme changes is measured
+ * by axe at part opacity, so a check of colours right after an action waits for this first.
+ */
+export async function snackBarsGone(page: Page): Promise<void> {
+  await page.waitForFunction(() => !document.querySelector('mat-snack-bar-container'));
+}
+
 /** Picks light or dark with the toolbar toggle (the choice is saved, as a user's would be). */
 export async function useTheme(page: Page, scheme: 'light' | 'dark'): Promise<void> {
   const current = () => page.evaluate(() => document.documentElement.style.colorScheme);
