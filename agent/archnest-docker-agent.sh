@@ -122,6 +122,16 @@ err() {
   printf 'archnest-agent: %s\n' "$*" >&2
 }
 
+# `bash -x` would print the token: hide_trace and show_trace switch tracing off around the code
+# that reads or writes it, and back on if it was on.
+TRACE_WAS_ON=""
+hide_trace() {
+  { [[ "$-" != *x* ]] || { TRACE_WAS_ON="yes" && set +x; }; } 2>/dev/null
+}
+show_trace() {
+  [[ -z "${TRACE_WAS_ON}" ]] || { TRACE_WAS_ON="" && set -x; }
+}
+
 die() {
   local code="$1"
   shift
@@ -153,6 +163,7 @@ USAGE
 load_env_file() {
   local file="$1" line key value
   [[ -r "${file}" ]] || return 0
+  hide_trace
   while IFS= read -r line || [[ -n "${line}" ]]; do
     [[ "${line}" =~ ^[[:space:]]*(export[[:space:]]+)?(ARCHNEST_URL|ARCHNEST_AGENT_TOKEN|ARCHNEST_HOST_ID|ARCHNEST_AGENT_STATE_DIR)=(.*)$ ]] || continue
     key="${BASH_REMATCH[2]}"
@@ -166,6 +177,7 @@ load_env_file() {
       export "${key?}"
     fi
   done <"${file}"
+  show_trace
 }
 
 require_tools() {
@@ -182,7 +194,7 @@ check_config() {
   [[ "${dry_run}" == "true" ]] && return 0
   [[ "${ARCHNEST_URL:-}" =~ ^https?://[^[:space:]]+$ ]] ||
     die 2 "ARCHNEST_URL must be an http(s) URL (got '${ARCHNEST_URL:-}')"
-  [[ -n "${ARCHNEST_AGENT_TOKEN:-}" ]] || die 2 "ARCHNEST_AGENT_TOKEN is not set"
+  [[ -n "${ARCHNEST_AGENT_TOKEN:+set}" ]] || die 2 "ARCHNEST_AGENT_TOKEN is not set"
 }
 
 # Converts a docker size such as "20.5MiB" or "1.2kB" to bytes (used by the tests).
@@ -253,8 +265,10 @@ save_digest() {
 readonly NEED_FULL=9
 send_report() {
   local work="$1" report="$2" url="${ARCHNEST_URL%/}${REPORT_PATH}" status curl_exit=0 message
+  hide_trace
   printf 'Authorization: Bearer %s\nContent-Type: application/json\n' "${ARCHNEST_AGENT_TOKEN}" \
     >"${work}/headers"
+  show_trace
   status=$(curl --silent --show-error --connect-timeout 5 --max-time 30 \
     --header "@${work}/headers" --data-binary "@${report}" \
     --output "${work}/response" --write-out '%{http_code}' "${url}" 2>"${work}/curl.err") ||
