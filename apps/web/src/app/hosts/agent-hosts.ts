@@ -1,4 +1,3 @@
-import { Clipboard } from '@angular/cdk/clipboard';
 import { DatePipe } from '@angular/common';
 import {
   ChangeDetectionStrategy,
@@ -9,20 +8,37 @@ import {
   signal,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
-import type { AgentHost } from '@archnest/contracts';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import {
+  AGENT_HOST_ID_PATTERN,
+  type AgentTokenSummary,
+  type IssuedAgentToken,
+} from '@archnest/contracts';
+import { firstValueFrom } from 'rxjs';
+import { Auth } from '../auth/auth';
+import { ConfirmDialog, type ConfirmDialogData } from '../common/confirm-dialog';
+import { CopyBlock } from '../common/copy-block';
+import { describeError } from '../common/http-error';
 import { ServerList } from '../common/server-list';
 import { registerIcons } from '../shell/icons';
 import { timeAgo } from '../containers/format';
 import { HostTrend } from '../metrics/host-trend';
+import {
+  TOKEN_STATUS_DOTS,
+  TOKEN_STATUS_LABELS,
+  agentHostRows,
+  workingTokens,
+  type AgentHostRow,
+} from './agent-host-rows';
+import { AgentTokenDialog, type AgentTokenDialogData } from './agent-token-dialog';
 import { HostsApi } from './hosts-api';
-
-const HOST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** The env file and systemd steps of docs/docker-agent-monitoring.md, for one host id. */
 export function installSnippet(serverUrl: string, hostId: string): string {
@@ -45,7 +61,10 @@ export function installSnippet(serverUrl: string, hostId: string): string {
   ].join('\n');
 }
 
-/** Hosts that report through the push agent, and how to install the agent on another one. */
+/**
+ * Hosts that report through the push agent with their token state; adds a host (its own token,
+ * shown once), rotates and revokes tokens, and shows the install steps for the shared token.
+ */
 @Component({
   selector: 'app-agent-hosts',
   imports: [
@@ -56,6 +75,8 @@ export function installSnippet(serverUrl: string, hostId: string): string {
     MatInputModule,
     MatProgressBarModule,
     MatTableModule,
+    MatTooltipModule,
+    CopyBlock,
     HostTrend,
   ],
   templateUrl: './agent-hosts.html',
@@ -64,11 +85,12 @@ export function installSnippet(serverUrl: string, hostId: string): string {
 })
 export class AgentHosts {
   private readonly api = inject(HostsApi);
-  private readonly clipboard = inject(Clipboard);
+  private readonly dialog = inject(MatDialog);
   private readonly snackBar = inject(MatSnackBar);
   private readonly origin = inject(DOCUMENT).location.origin;
 
-  protected readonly columns = [
+  protected readonly isAdmin = inject(Auth).isAdmin;
+  protected readonly columns = computed(() => [
     'hostId',
     'hostname',
     'status',
@@ -76,16 +98,23 @@ export class AgentHosts {
     'containers',
     'trend',
     'version',
-  ];
+    'token',
+    'tokenUsed',
+    ...(this.isAdmin() ? ['actions'] : []),
+  ]);
   protected readonly now = signal(Date.now());
   /** Each load also moves `now`, the clock the last reports are shown against. */
   protected readonly list = new ServerList(async () => {
-    const hosts = await this.api.agentHosts();
+    const [hosts, tokens] = await Promise.all([
+      this.api.agentHosts(),
+      // Tokens are admin-only on the server; the page is too, this is for safety only.
+      this.isAdmin() ? this.api.agentTokens() : Promise.resolve([]),
+    ]);
     this.now.set(Date.now());
-    return hosts;
+    return agentHostRows(hosts, tokens);
   });
   protected readonly hostId = signal('docker01');
-  protected readonly hostIdValid = computed(() => HOST_ID.test(this.hostId()));
+  protected readonly hostIdValid = computed(() => AGENT_HOST_ID_PATTERN.test(this.hostId()));
   protected readonly snippet = computed(() =>
     installSnippet(this.origin, this.hostIdValid() ? this.hostId() : '<host id>'),
   );
@@ -95,16 +124,95 @@ export class AgentHosts {
     void this.list.load();
   }
 
-  protected lastReport(host: AgentHost): string {
-    return timeAgo(host.receivedAt, this.now()) ?? '—';
+  protected ago(iso: string | null | undefined, never = '—'): string {
+    return timeAgo(iso ?? null, this.now()) ?? never;
   }
 
-  protected copySnippet(): void {
-    const copied = this.clipboard.copy(this.snippet());
-    this.snackBar.open(
-      copied ? 'Install steps copied' : 'Copy failed: select the text and copy it',
-      undefined,
-      { duration: 4000 },
+  protected tokenLabel(row: AgentHostRow): string {
+    return TOKEN_STATUS_LABELS[row.tokenStatus];
+  }
+
+  protected tokenDot(row: AgentHostRow): string | null {
+    return TOKEN_STATUS_DOTS[row.tokenStatus];
+  }
+
+  protected canRevoke(row: AgentHostRow): boolean {
+    return workingTokens(row).length > 0;
+  }
+
+  /** Opens the enrollment dialog, for a new host or (prefilled) one without a token. */
+  protected async addHost(hostId?: string): Promise<void> {
+    await this.showTokenDialog({ hostId });
+  }
+
+  protected async rotateToken(row: AgentHostRow): Promise<void> {
+    const token = row.token;
+    if (!token || !(await this.confirm(rotateQuestion(row)))) {
+      return;
+    }
+    let rotated: IssuedAgentToken;
+    try {
+      rotated = await this.api.rotateAgentToken(token.id);
+    } catch (error) {
+      this.snackBar.open(describeError(error), 'Dismiss', { duration: 10_000 });
+      return;
+    }
+    await this.showTokenDialog({ rotated });
+  }
+
+  protected async revokeToken(row: AgentHostRow): Promise<void> {
+    const tokens = workingTokens(row);
+    await this.list.confirmRemove(
+      revokeQuestion(row, tokens),
+      async () => {
+        for (const token of tokens) {
+          await this.api.revokeAgentToken(token.id);
+        }
+      },
+      `Token of ${row.hostId} revoked`,
     );
   }
+
+  private async confirm(question: ConfirmDialogData): Promise<boolean> {
+    return !!(await firstValueFrom(
+      this.dialog
+        .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, { data: question })
+        .afterClosed(),
+    ));
+  }
+
+  private async showTokenDialog(data: AgentTokenDialogData): Promise<void> {
+    const issuedFor = await firstValueFrom(
+      this.dialog
+        .open<AgentTokenDialog, AgentTokenDialogData, string>(AgentTokenDialog, {
+          data,
+          maxWidth: '90vw',
+        })
+        .afterClosed(),
+    );
+    if (issuedFor || data.rotated) {
+      await this.list.load();
+    }
+  }
+}
+
+function rotateQuestion(row: AgentHostRow): ConfirmDialogData {
+  return {
+    title: `Rotate the token of ${row.hostId}?`,
+    message:
+      'A new token is issued and shown once. The current one keeps working for 10 minutes, ' +
+      'so the running agent can be given the new one; then it is refused.',
+    confirmLabel: 'Rotate',
+  };
+}
+
+function revokeQuestion(row: AgentHostRow, tokens: AgentTokenSummary[]): ConfirmDialogData {
+  const which = tokens.length > 1 ? `its ${tokens.length} tokens stop` : 'its token stops';
+  return {
+    title: `Revoke the token of ${row.hostId}?`,
+    message:
+      `The agent on ${row.hostId} is refused from now on: ${which} working at once. ` +
+      'To let it report again, add the host anew and install the new token.',
+    confirmLabel: 'Revoke',
+  };
 }

@@ -3,11 +3,14 @@ import { Injectable, inject } from '@angular/core';
 import type {
   AcceptHostKeyRequest,
   AgentHost,
+  AgentTokenSummary,
+  CreateAgentToken,
   CreateDockerHostRequest,
   CreateSshTargetRequest,
   DockerHost,
   DockerHostTest,
   HostKeyScan,
+  IssuedAgentToken,
   SshTarget,
   SshTargetTest,
   UpdateDockerHostRequest,
@@ -17,8 +20,12 @@ import { firstValueFrom } from 'rxjs';
 
 const DOCKER_HOSTS = '/api/docker/hosts';
 const SSH_TARGETS = '/api/docker-ssh/targets';
+const AGENT_TOKENS = '/api/agents/tokens';
 
-/** The inventories of the three sources (admin routes, except the agent host list). */
+/**
+ * The inventories of the three sources and the agents' per-host tokens (admin routes, except the
+ * agent host list).
+ */
 @Injectable({ providedIn: 'root' })
 export class HostsApi {
   private readonly http = inject(HttpClient);
@@ -95,6 +102,27 @@ export class HostsApi {
 
   agentHosts(): Promise<AgentHost[]> {
     return firstValueFrom(this.http.get<AgentHost[]>('/api/agents/docker/hosts'));
+  }
+
+  agentTokens(): Promise<AgentTokenSummary[]> {
+    return firstValueFrom(this.http.get<AgentTokenSummary[]>(AGENT_TOKENS));
+  }
+
+  /** The answer holds the token itself, this once. */
+  issueAgentToken(input: CreateAgentToken): Promise<IssuedAgentToken> {
+    return firstValueFrom(this.http.post<IssuedAgentToken>(AGENT_TOKENS, input));
+  }
+
+  /** A new token for the same host; the old one keeps working for a short overlap. */
+  rotateAgentToken(id: string): Promise<IssuedAgentToken> {
+    return firstValueFrom(
+      this.http.post<IssuedAgentToken>(`${AGENT_TOKENS}/${encodeURIComponent(id)}/rotate`, null),
+    );
+  }
+
+  /** The token stops working at once. */
+  revokeAgentToken(id: string): Promise<void> {
+    return firstValueFrom(this.http.delete<void>(`${AGENT_TOKENS}/${encodeURIComponent(id)}`));
   }
 }
 
