@@ -30,7 +30,7 @@ export async function createApp(
     AppModule.forRoot(config),
     new FastifyAdapter({
       bodyLimit: DEFAULT_BODY_LIMIT,
-      trustProxy: false,
+      trustProxy: config.trustProxy,
       rewriteUrl: (request: IncomingMessage | Http2ServerRequest) =>
         rewriteContainerAlias(request.method, request.url ?? '/'),
     }),

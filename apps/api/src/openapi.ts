@@ -1,9 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { OperationObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { documentContainerAliases } from './containers/container-route-aliases';
 
-/** Names of the two security schemes in the OpenAPI document. */
+/** Names of the security schemes in the OpenAPI document. */
 export const USER_JWT = 'user-jwt';
+export const API_KEY = 'api-key';
 export const AGENT_TOKEN = 'agent-token';
 export const SCRAPE_TOKEN = 'scrape-token';
 
@@ -58,7 +60,20 @@ export function setupOpenApi(app: INestApplication, version: string): void {
       {
         type: 'http',
         scheme: 'bearer',
-        description: 'ARCHNEST_AGENT_TOKEN, for agent ingest only',
+        bearerFormat: 'archnest_key_…',
+        description:
+          'An API key (POST /api/auth/api-keys): accepted wherever the user JWT is, acting ' +
+          "with its owner's current role",
+      },
+      API_KEY,
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'For agent ingest only: a per-host token (`archnest_agent_…`, POST ' +
+          '/api/agents/tokens), good for its own hostId only, or the shared ARCHNEST_AGENT_TOKEN',
       },
       AGENT_TOKEN,
     )
@@ -79,5 +94,17 @@ export function setupOpenApi(app: INestApplication, version: string): void {
     operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
   });
   documentContainerAliases(document);
+  acceptApiKeysWithJwt(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/** Every operation that takes a user JWT takes an API key too (JwtAuthGuard accepts both). */
+function acceptApiKeysWithJwt(document: OpenAPIObject): void {
+  for (const path of Object.values(document.paths)) {
+    for (const operation of Object.values(path) as OperationObject[]) {
+      if (Array.isArray(operation.security) && operation.security.some((r) => USER_JWT in r)) {
+        operation.security.push({ [API_KEY]: [] });
+      }
+    }
+  }
 }

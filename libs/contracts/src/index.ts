@@ -7,3 +7,4 @@ export * from './health';
 export * from './hosts';
 export * from './masking';
 export * from './metrics';
+export * from './tokens';

@@ -14,7 +14,14 @@ export interface AppConfig {
   /** 32-byte key for AES-256-GCM encryption of stored credentials. */
   secretKey: Buffer;
   adminPassword: string | null;
+  /** The shared agent token; per-host tokens live in the database. */
   agentToken: string | null;
+  /** How long the old token of a rotation keeps working. */
+  agentTokenOverlapMs: number;
+  /** Networks every agent request must come from; empty = any. */
+  agentAllowedCidrs: string[];
+  /** Whether (or from which proxies) X-Forwarded-For gives the client address. */
+  trustProxy: boolean | string[];
   staleAfterMs: number;
   /** How often the Docker stats collector samples every running container; 0 = off. */
   dockerStatsIntervalMs: number;
@@ -55,6 +62,17 @@ function checkRetention(retention: MetricsConfig['retention']): MetricsConfig['r
   return retention;
 }
 
+function splitList(value: string | undefined): string[] {
+  return value ? value.split(',').map((part) => part.trim()) : [];
+}
+
+function trustProxy(value: string): boolean | string[] {
+  if (value === 'on' || value === 'true') {
+    return true;
+  }
+  return value === 'off' || value === 'false' ? false : splitList(value);
+}
+
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -74,6 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...secrets,
     adminPassword: vars.ARCHNEST_ADMIN_PASSWORD ?? null,
     agentToken: vars.ARCHNEST_AGENT_TOKEN ?? null,
+    agentTokenOverlapMs: (vars.ARCHNEST_AGENT_TOKEN_OVERLAP_SECONDS ?? 600) * 1000,
+    agentAllowedCidrs: splitList(vars.ARCHNEST_AGENT_ALLOWED_CIDRS),
+    trustProxy: trustProxy(vars.ARCHNEST_TRUST_PROXY ?? 'off'),
     staleAfterMs: vars.STALE_AFTER_MS ?? 90_000,
     dockerStatsIntervalMs: vars.ARCHNEST_DOCKER_STATS_INTERVAL_MS ?? 5_000,
     corsOrigins: vars.ARCHNEST_CORS_ORIGINS?.split(',') ?? [],

@@ -34,8 +34,20 @@ describe('parseEnvironment', () => {
     ['ARCHNEST_METRICS_RETENTION_15M_DAYS', 'ninety'],
     ['ARCHNEST_METRICS_RETENTION_1H_DAYS', '-1'],
     ['ARCHNEST_METRICS_TOKEN', 'too-short'],
+    ['ARCHNEST_AGENT_ALLOWED_CIDRS', '10.0.0.0/8,mesh'],
+    ['ARCHNEST_AGENT_ALLOWED_CIDRS', '10.0.0.0/33'],
+    ['ARCHNEST_TRUST_PROXY', 'yes'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => parseEnvironment({ [name]: value })).toThrow(name);
+  });
+
+  it('accepts CIDR lists for the agent networks and the trusted proxies', () => {
+    expect(() =>
+      parseEnvironment({
+        ARCHNEST_AGENT_ALLOWED_CIDRS: '10.0.0.0/8,fd00::/8,127.0.0.1',
+        ARCHNEST_TRUST_PROXY: '127.0.0.1,10.1.0.0/16',
+      }),
+    ).not.toThrow();
   });
 
   it('takes 0 as the stats collector switched off', () => {

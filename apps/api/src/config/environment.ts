@@ -9,10 +9,13 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   ValidateIf,
   validateSync,
   ValidationError,
 } from 'class-validator';
+
+import { parseCidr } from '../common/network/cidr';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
@@ -24,6 +27,10 @@ const DOCKER_STATS_INTERVAL_RULE =
 
 const SSH_STATS_INTERVAL_RULE =
   'ARCHNEST_SSH_STATS_INTERVAL_MS must be 0 (off) or milliseconds from 1000 to 3600000';
+
+function isCidrList(value: string): boolean {
+  return value.split(',').every((part) => parseCidr(part) !== null);
+}
 
 function retentionRule(name: string, unit: string, max: number): string {
   return `${name} must be a whole number of ${unit} from 1 to ${max}`;
@@ -90,6 +97,40 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(16, { message: 'ARCHNEST_AGENT_TOKEN must be at least 16 characters' })
   ARCHNEST_AGENT_TOKEN?: string;
+
+  @Bounded('ARCHNEST_AGENT_TOKEN_OVERLAP_SECONDS', 'seconds', 86_400)
+  ARCHNEST_AGENT_TOKEN_OVERLAP_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @ValidateBy(
+    {
+      name: 'isCidrList',
+      validator: { validate: (value: unknown) => typeof value === 'string' && isCidrList(value) },
+    },
+    {
+      message:
+        'ARCHNEST_AGENT_ALLOWED_CIDRS must be a comma-separated list of CIDR networks such as 10.0.0.0/8',
+    },
+  )
+  ARCHNEST_AGENT_ALLOWED_CIDRS?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @ValidateBy(
+    {
+      name: 'isTrustProxy',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && (/^(on|off|true|false)$/.test(value) || isCidrList(value)),
+      },
+    },
+    {
+      message:
+        'ARCHNEST_TRUST_PROXY must be off, on, or a comma-separated list of proxy addresses or CIDRs',
+    },
+  )
+  ARCHNEST_TRUST_PROXY?: string;
 
   @IsOptional()
   @Transform(toInt)

@@ -1,3 +1,4 @@
+import { AccessTokenEntity } from '../access-tokens/access-token.entity';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
 import { AgentReportEntity } from '../container-sources/agents/agent-report.entity';
 import { AgentStatsEntity } from '../container-sources/agents/agent-stats.entity';
@@ -8,6 +9,7 @@ import { UserEntity } from '../users/user.entity';
 /** Every TypeORM entity; each lives in its feature's folder. */
 export const ENTITIES = [
   UserEntity,
+  AccessTokenEntity,
   AuditEntryEntity,
   AgentReportEntity,
   AgentStatsEntity,

@@ -24,6 +24,15 @@ export class UsersService {
     return this.users.findOneBy({ id });
   }
 
+  /**
+   * The id, name and current role of a user, or null once deleted. Every authenticated request
+   * reads it (JWT and API key alike), so a deleted user or a changed role applies at once.
+   */
+  async findAuthUser(id: string): Promise<AuthUser | null> {
+    const user = await this.findById(id);
+    return user && { id: user.id, username: user.username, role: user.role };
+  }
+
   /** The user whose password matches, or null; takes the same time for unknown users. */
   async verifyCredentials(username: string, password: string): Promise<UserEntity | null> {
     const user = await this.users.findOneBy({ username });

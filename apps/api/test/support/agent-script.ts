@@ -15,14 +15,19 @@ export interface AgentRun {
 /**
  * Runs the real agent script once against the private engine, with only `env` configuring it.
  * Without ARCHNEST_AGENT_STATE_DIR it gets a fresh state dir, so its report is a full one.
+ * `within` wraps the command, e.g. to run it in a network namespace (Netns.exec).
  */
-export function runAgentScript(env: NodeJS.ProcessEnv): Promise<AgentRun> {
+export function runAgentScript(
+  env: NodeJS.ProcessEnv,
+  options: { within?: (argv: string[]) => string[] } = {},
+): Promise<AgentRun> {
   const { docker, tmpDir } = loadInfra();
   const stateDir = env.ARCHNEST_AGENT_STATE_DIR ?? mkdtempSync(join(tmpDir, 'agent-state-'));
+  const [command, ...args] = (options.within ?? ((argv) => argv))(['bash', AGENT]);
   return new Promise((done) => {
     execFile(
-      'bash',
-      [AGENT],
+      command,
+      args,
       {
         env: {
           PATH: process.env.PATH,

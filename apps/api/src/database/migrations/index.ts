@@ -4,6 +4,7 @@ import { DockerHosts1764432000000 } from './1764432000000-docker-hosts';
 import { SshTargets1764518400000 } from './1764518400000-ssh-targets';
 import { MetricsHistory1764604800000 } from './1764604800000-metrics-history';
 import { AgentDeltaReports1764691200000 } from './1764691200000-agent-delta-reports';
+import { AccessTokens1764777600000 } from './1764777600000-access-tokens';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   SshTargets1764518400000,
   MetricsHistory1764604800000,
   AgentDeltaReports1764691200000,
+  AccessTokens1764777600000,
 ];

@@ -6,7 +6,7 @@ import {
   ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
-import { bearerToken, tokensMatch } from '../../container-sources/agents/agent-token.guard';
+import { bearerToken, tokensMatch } from '../../common/guards/bearer-token';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 
 /**

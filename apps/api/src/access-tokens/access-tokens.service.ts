@@ -1,0 +1,148 @@
+import type { TokenState } from '@archnest/contracts';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import type { FindOptionsWhere, Repository } from 'typeorm';
+import { NetworkAllowlist } from '../common/network/cidr';
+import { AccessTokenEntity, type AccessTokenKind } from './access-token.entity';
+import { hashesMatch, hashToken, newSecret } from './token-secret';
+import { TokenUsage } from './token-usage';
+
+export interface NewToken {
+  name: string | null;
+  hostId?: string;
+  userId?: string;
+  readOnly?: boolean;
+  allowedCidrs?: string[];
+  expiresAt?: Date | null;
+}
+
+/** A presented token that is stored: what it may do, and whether it has expired. */
+export interface VerifiedToken {
+  id: string;
+  hint: string;
+  hostId: string | null;
+  userId: string | null;
+  readOnly: boolean;
+  networks: NetworkAllowlist;
+  expired: boolean;
+}
+
+interface VerifyRow {
+  id: string;
+  token_hash: string;
+  hint: string;
+  host_id: string | null;
+  user_id: string | null;
+  read_only: boolean | number;
+  allowed_cidrs: string;
+  expires_at: unknown;
+}
+
+export function tokenState(
+  token: Pick<AccessTokenEntity, 'expiresAt'>,
+  now = Date.now(),
+): TokenState {
+  return token.expiresAt && token.expiresAt.getTime() <= now ? 'expired' : 'active';
+}
+
+/**
+ * Issue, list, revoke and verify agent tokens and API keys: one implementation for both. Each
+ * verification reads the database (a revoke applies at once, on every replica); only the use
+ * marks are written in the background (TokenUsage).
+ */
+@Injectable()
+export class AccessTokensService implements OnModuleDestroy {
+  private readonly usage: TokenUsage;
+  private readonly verifySql: string;
+
+  constructor(
+    @InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>,
+  ) {
+    this.usage = new TokenUsage(tokens);
+    const { driver } = tokens.manager.connection;
+    // Raw: TypeORM's query builder would cost more than the lookup itself on every request.
+    this.verifySql =
+      'SELECT id, token_hash, hint, host_id, user_id, read_only, allowed_cidrs, expires_at ' +
+      `FROM access_tokens WHERE token_hash = ${driver.createParameter('hash', 0)} ` +
+      `AND kind = ${driver.createParameter('kind', 1)}`;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.usage.stop();
+  }
+
+  /** Stores a new token and returns it with its plaintext, which is never stored. */
+  async issue(
+    kind: AccessTokenKind,
+    prefix: string,
+    fields: NewToken,
+  ): Promise<{ entity: AccessTokenEntity; token: string }> {
+    const { token, tokenHash, hint } = newSecret(prefix);
+    const entity = this.tokens.create({
+      id: randomUUID(),
+      kind,
+      tokenHash,
+      hint,
+      name: fields.name,
+      hostId: fields.hostId ?? null,
+      userId: fields.userId ?? null,
+      readOnly: fields.readOnly ?? false,
+      allowedCidrs: fields.allowedCidrs ?? [],
+      expiresAt: fields.expiresAt ?? null,
+      lastUsedAt: null,
+      lastAddress: null,
+      replacedBy: null,
+    });
+    await this.tokens.insert(entity);
+    return { entity: await this.tokens.findOneByOrFail({ id: entity.id }), token };
+  }
+
+  async list(where: FindOptionsWhere<AccessTokenEntity>): Promise<AccessTokenEntity[]> {
+    await this.usage.flush();
+    return this.tokens.find({ where, order: { createdAt: 'DESC', id: 'ASC' } });
+  }
+
+  findOne(where: FindOptionsWhere<AccessTokenEntity>): Promise<AccessTokenEntity | null> {
+    return this.tokens.findOneBy(where);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.tokens.delete({ id });
+  }
+
+  /** The old token of a rotation: valid until `expiresAt`, then refused. */
+  async markReplaced(id: string, replacedBy: string, expiresAt: Date): Promise<void> {
+    await this.tokens.update({ id }, { replacedBy, expiresAt });
+  }
+
+  async exists(kind: AccessTokenKind): Promise<boolean> {
+    return (await this.tokens.countBy({ kind })) > 0;
+  }
+
+  /** The stored token the plaintext hashes to, or null. */
+  async verify(kind: AccessTokenKind, token: string): Promise<VerifiedToken | null> {
+    const hash = hashToken(token);
+    const [row] = await this.tokens.query<VerifyRow[]>(this.verifySql, [hash, kind]);
+    if (!row || !hashesMatch(row.token_hash, hash)) {
+      return null;
+    }
+    const { driver } = this.tokens.manager.connection;
+    const expiresColumn = this.tokens.metadata.findColumnWithPropertyName('expiresAt')!;
+    const expiresAt = driver.prepareHydratedValue(row.expires_at, expiresColumn) as Date | null;
+    return {
+      id: row.id,
+      hint: row.hint,
+      hostId: row.host_id,
+      userId: row.user_id,
+      readOnly: row.read_only === true || row.read_only === 1,
+      networks: new NetworkAllowlist(JSON.parse(row.allowed_cidrs) as string[]),
+      expired: tokenState({ expiresAt }) === 'expired',
+    };
+  }
+
+  /** Marks an accepted use (written within a second, for lastUsedAt and lastAddress). */
+  noteUse(token: VerifiedToken, address: string | null): void {
+    this.usage.note(token.id, address);
+  }
+}
