@@ -28,6 +28,11 @@ export const routes: Routes = [
         loadComponent: () => import('./containers/containers').then((m) => m.Containers),
       },
       {
+        path: 'api-keys',
+        title: title('API keys'),
+        loadComponent: () => import('./api-keys/api-keys').then((m) => m.ApiKeys),
+      },
+      {
         path: 'hosts',
         title: title('Hosts'),
         canActivate: [adminGuard],

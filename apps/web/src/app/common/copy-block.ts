@@ -1,5 +1,5 @@
 import { Clipboard } from '@angular/cdk/clipboard';
-import { ChangeDetectionStrategy, Component, inject, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatSnackBar } from '@angular/material/snack-bar';
@@ -16,7 +16,7 @@ import { registerIcons } from '../shell/icons';
       mat-stroked-button
       type="button"
       class="copy"
-      [attr.aria-label]="'Copy ' + label().toLowerCase()"
+      [attr.aria-label]="copyLabel()"
       (click)="copyText()"
     >
       <mat-icon svgIcon="content_copy" />
@@ -34,6 +34,13 @@ export class CopyBlock {
   readonly text = input.required<string>();
   /** The snack bar text once copied. */
   readonly copiedMessage = input('Copied');
+
+  /** "Copy install command", "Copy API key": the label in lower case, but not an acronym. */
+  protected readonly copyLabel = computed(() => {
+    const label = this.label();
+    const acronym = /^[A-Z]{2}/.test(label);
+    return `Copy ${acronym ? label : label.charAt(0).toLowerCase() + label.slice(1)}`;
+  });
 
   constructor() {
     registerIcons();

@@ -83,9 +83,10 @@ describe('agentHostRows', () => {
 });
 
 describe('tokenInstallCommand', () => {
-  it('puts the token in single quotes in the install.sh command line', () => {
+  it('hands install.sh the token on stdin, never as an argument', () => {
     expect(tokenInstallCommand('https://archnest.lan', 'edge-1', 'archnest_agent_x-Y_z')).toBe(
-      "sudo ARCHNEST_AGENT_TOKEN='archnest_agent_x-Y_z' bash install.sh --url https://archnest.lan --host-id edge-1",
+      "printf '%s\\n' 'archnest_agent_x-Y_z' | " +
+        'sudo bash install.sh --url https://archnest.lan --host-id edge-1 --token-file -',
     );
   });
 

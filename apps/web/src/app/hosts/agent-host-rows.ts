@@ -83,12 +83,14 @@ export function shellQuote(value: string): string {
 }
 
 /**
- * The one command that installs the agent on a host with its own token (agent/install.sh). The
- * URL is this server's origin and the host id matches AGENT_HOST_ID_PATTERN: neither needs quotes.
+ * The one command that installs the agent on a host with its own token (agent/install.sh, run
+ * in a copy of the agent/ folder). The token goes in on stdin (`--token-file -`): printf is a
+ * shell builtin, so unlike `--token` or `sudo VAR=…` it never shows in the process list. The URL
+ * is this server's origin and the host id matches AGENT_HOST_ID_PATTERN: neither needs quotes.
  */
 export function tokenInstallCommand(serverUrl: string, hostId: string, token: string): string {
   return (
-    `sudo ARCHNEST_AGENT_TOKEN=${shellQuote(token)} bash install.sh ` +
-    `--url ${serverUrl} --host-id ${hostId}`
+    `printf '%s\\n' ${shellQuote(token)} | ` +
+    `sudo bash install.sh --url ${serverUrl} --host-id ${hostId} --token-file -`
   );
 }

@@ -209,10 +209,11 @@ describe('AgentHosts', () => {
     const text = await dialog.getContentText();
     expect(text).toContain('will not be shown again');
     expect(text).toContain(
-      `sudo ARCHNEST_AGENT_TOKEN='${SECRET}' bash install.sh --url ${location.origin} --host-id edge-7`,
+      `printf '%s\\n' '${SECRET}' | ` +
+        `sudo bash install.sh --url ${location.origin} --host-id edge-7 --token-file -`,
     );
     await clickButton(dialog, 'Copy install command');
-    expect(copied).toEqual([expect.stringContaining(`ARCHNEST_AGENT_TOKEN='${SECRET}'`)]);
+    expect(copied).toEqual([expect.stringContaining(`'${SECRET}' | sudo bash install.sh`)]);
 
     await (await dialog.getHarness(MatButtonHarness.with({ text: /^Done/ }))).click();
     await flushList([], [agentToken('t1', 'edge-7')]);
@@ -268,7 +269,7 @@ describe('AgentHosts', () => {
       expect(await open.getTitleText()).toBe('New token for proxmox-vm-1');
       return open;
     });
-    expect(await dialog.getContentText()).toContain(`ARCHNEST_AGENT_TOKEN='${SECRET}'`);
+    expect(await dialog.getContentText()).toContain(`'${SECRET}' | sudo bash install.sh`);
     expect(await dialog.getContentText()).toContain('keeps working for 10 minutes');
     await (await dialog.getHarness(MatButtonHarness.with({ text: /^Done/ }))).click();
     await flushList([reporting], [agentToken('t2', 'proxmox-vm-1')]);

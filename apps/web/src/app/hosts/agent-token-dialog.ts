@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -42,7 +41,6 @@ export interface AgentTokenDialogData {
 @Component({
   selector: 'app-agent-token-dialog',
   imports: [
-    DatePipe,
     ReactiveFormsModule,
     MatButtonModule,
     MatDialogModule,
@@ -81,6 +79,21 @@ export class AgentTokenDialog {
   protected readonly command = computed(() => {
     const issued = this.issued();
     return issued ? tokenInstallCommand(this.origin, issued.hostId, issued.token) : '';
+  });
+
+  /** Where and until when the issued token is accepted, in words. */
+  protected readonly limits = computed(() => {
+    const issued = this.issued();
+    if (!issued) {
+      return '';
+    }
+    const from = issued.allowedCidrs.length
+      ? `from ${issued.allowedCidrs.join(', ')}`
+      : 'from any address';
+    const until = issued.expiresAt
+      ? `until ${new Date(issued.expiresAt).toLocaleString()}`
+      : 'with no expiry';
+    return `${from}, ${until}`;
   });
 
   constructor() {

@@ -77,6 +77,14 @@ describe('Shell', () => {
     expect(texts).toContain('Sign out');
   });
 
+  it('leads every user to their API keys from the account menu', async () => {
+    const menu = await accountMenu(await renderShellAs('member'));
+    await menu.open();
+    await menu.clickItem({ text: 'API keys' });
+
+    await vi.waitFor(() => expect(TestBed.inject(Router).url).toBe('/api-keys'));
+  });
+
   it('signs out: drops the token and goes to /login', async () => {
     const menu = await accountMenu(await renderShellAs('admin'));
     await menu.open();
