@@ -102,8 +102,10 @@ export function setupOpenApi(app: INestApplication, version: string): void {
 function acceptApiKeysWithJwt(document: OpenAPIObject): void {
   for (const path of Object.values(document.paths)) {
     for (const operation of Object.values(path) as OperationObject[]) {
-      if (Array.isArray(operation.security) && operation.security.some((r) => USER_JWT in r)) {
-        operation.security.push({ [API_KEY]: [] });
+      // Alias paths share operation objects with their routes: add the scheme once.
+      const security = Array.isArray(operation.security) ? operation.security : [];
+      if (security.some((r) => USER_JWT in r) && !security.some((r) => API_KEY in r)) {
+        security.push({ [API_KEY]: [] });
       }
     }
   }

@@ -1,15 +1,13 @@
 import type { ApiKeySummary, CreateApiKey, IssuedApiKey } from '@archnest/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { IssuedTokenSummaryResponse } from '../access-tokens/access-token.dto';
+import { IsBoolean, IsISO8601, IsOptional } from 'class-validator';
+import { IsTokenName, IssuedTokenSummaryResponse } from '../access-tokens/access-token.dto';
 import type { AccessTokenEntity } from '../access-tokens/access-token.entity';
 import { tokenState } from '../access-tokens/access-tokens.service';
 
 export class CreateApiKeyDto implements CreateApiKey {
   @ApiProperty({ example: 'grafana dashboard', maxLength: 128 })
-  @IsString({ message: 'name must be a string' })
-  @MinLength(1, { message: 'name must not be empty' })
-  @MaxLength(128, { message: 'name must be at most 128 characters' })
+  @IsTokenName()
   name!: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Refused after this time' })

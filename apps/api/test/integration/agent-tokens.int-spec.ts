@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
   AGENT_TOKEN_PREFIX,
   type AgentTokenSummary,
@@ -8,7 +10,10 @@ import { runAgentScript } from '../support/agent-script';
 import { agentReport } from '../support/agent-report-fixture';
 import { startApiProcess } from '../support/api-process';
 import { Http, seedUsers } from '../support/http';
+import { createNetns, listenAlso, type Netns } from '../support/netns';
 import { startTestApp, type TestApp } from '../support/test-app';
+
+const run = promisify(execFile);
 
 const SHARED = 'shared-agent-token-0123456789abcdef';
 const HOST = 'enrolled-host-1';
@@ -228,6 +233,103 @@ describe('per-host agent tokens', () => {
       expect(forged.code).not.toBe(0);
       expect(forged.stderr).toContain('403');
       expect(forged.stdout + forged.stderr).not.toContain(token.token);
+    });
+  });
+});
+
+/** Source-network limits over real sockets: loopback against a network namespace of our own. */
+describe('agent network limits', () => {
+  let netns: Netns;
+  let testApp: TestApp;
+  let admin: Http;
+  let loopbackUrl: string;
+  let nsUrl: string;
+  let closeExtra: () => Promise<void>;
+
+  async function start(env: NodeJS.ProcessEnv): Promise<void> {
+    testApp = await startTestApp({ ARCHNEST_AGENT_TOKEN: SHARED, ...env });
+    const http = new Http(testApp.app);
+    admin = http.as((await seedUsers(http)).admin);
+    await testApp.app.listen(0, '127.0.0.1');
+    loopbackUrl = await testApp.app.getUrl();
+    const extra = await listenAlso(testApp.app, netns.hostAddress);
+    nsUrl = extra.url;
+    closeExtra = extra.close;
+  }
+
+  async function stop(): Promise<void> {
+    await closeExtra();
+    await testApp.close();
+  }
+
+  /** curl from inside the namespace: the status of one report with the shared token. */
+  async function reportFromNamespace(headers: string[] = []): Promise<string> {
+    const [command, ...args] = netns.exec([
+      'curl',
+      ...['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '10'],
+      ...['-H', `authorization: Bearer ${SHARED}`, '-H', 'content-type: application/json'],
+      ...headers.flatMap((header) => ['-H', header]),
+      ...['--data-binary', JSON.stringify(agentReport({ hostId: 'ns-host' }))],
+      `${nsUrl}${INGEST}`,
+    ]);
+    return (await run(command, args)).stdout;
+  }
+
+  beforeAll(async () => {
+    netns = await createNetns();
+  });
+  afterAll(() => netns?.remove());
+
+  describe('per token', () => {
+    beforeAll(() => start({}));
+    afterAll(() => stop());
+
+    it('takes a token limited to loopback from loopback, refuses it from the namespace', async () => {
+      const issued = await admin.post<IssuedAgentToken>('/api/agents/tokens', {
+        hostId: 'ns-host',
+        allowedCidrs: ['127.0.0.0/8'],
+      });
+      const env = { ARCHNEST_AGENT_TOKEN: issued.body.token, ARCHNEST_HOST_ID: 'ns-host' };
+      const fromLoopback = await runAgentScript({ ...env, ARCHNEST_URL: loopbackUrl });
+      expect(fromLoopback.code).toBe(0);
+      const fromNamespace = await runAgentScript(
+        { ...env, ARCHNEST_URL: nsUrl },
+        { within: netns.exec },
+      );
+      expect(fromNamespace.code).not.toBe(0);
+      expect(fromNamespace.stderr).toContain('403');
+      expect(fromNamespace.stdout + fromNamespace.stderr).not.toContain(issued.body.token);
+      const audit = await admin.get<{ items: AuditEntry[] }>('/api/audit');
+      expect(audit.body.items[0]).toMatchObject({ action: 'agent.report', result: 'failure' });
+      expect(audit.body.items[0].detail).toContain(`from=${netns.nsAddress}`);
+      const listed = await admin.get<AgentTokenSummary[]>('/api/agents/tokens');
+      expect(listed.body[0].lastAddress).toBe('127.0.0.1');
+    });
+  });
+
+  describe('server-wide ARCHNEST_AGENT_ALLOWED_CIDRS', () => {
+    afterEach(() => stop());
+
+    it('refuses every agent request from outside, X-Forwarded-For not believed by default', async () => {
+      await start({ ARCHNEST_AGENT_ALLOWED_CIDRS: '127.0.0.0/8' });
+      expect(await reportFromNamespace()).toBe('403');
+      expect(await reportFromNamespace(['x-forwarded-for: 127.0.0.1'])).toBe('403');
+      const fromLoopback = await fetch(`${loopbackUrl}${INGEST}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SHARED}`, 'content-type': 'application/json' },
+        body: JSON.stringify(agentReport({ hostId: 'loop-host' })),
+      });
+      expect(fromLoopback.status).toBe(200);
+    });
+
+    it('believes X-Forwarded-For from the proxies ARCHNEST_TRUST_PROXY names', async () => {
+      await start({
+        ARCHNEST_AGENT_ALLOWED_CIDRS: '127.0.0.0/8',
+        ARCHNEST_TRUST_PROXY: netns.nsAddress,
+      });
+      expect(await reportFromNamespace(['x-forwarded-for: 127.0.0.1'])).toBe('200');
+      expect(await reportFromNamespace(['x-forwarded-for: 10.9.9.9'])).toBe('403');
+      expect(await reportFromNamespace()).toBe('403');
     });
   });
 });

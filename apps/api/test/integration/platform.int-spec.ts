@@ -69,7 +69,7 @@ describe('platform', () => {
     expect(reply.headers['access-control-allow-origin']).toBeUndefined();
   });
 
-  it('publishes OpenAPI 3 with both security schemes and the DTO schemas', async () => {
+  it('publishes OpenAPI 3 with the security schemes and the DTO schemas', async () => {
     const doc = (await http.get<OpenApiDocument>('/api/docs-json')).body;
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.components.securitySchemes['user-jwt']).toMatchObject({
@@ -79,6 +79,11 @@ describe('platform', () => {
     expect(doc.components.securitySchemes['agent-token']).toMatchObject({
       type: 'http',
       scheme: 'bearer',
+    });
+    expect(doc.components.securitySchemes['api-key']).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'archnest_key_…',
     });
     for (const schema of [
       'LoginDto',
@@ -92,7 +97,9 @@ describe('platform', () => {
     ]) {
       expect(doc.components.schemas).toHaveProperty(schema);
     }
-    expect(doc.paths['/api/users']?.get?.security).toEqual([{ 'user-jwt': [] }]);
+    // Either a login JWT or an API key opens every user route; ingest takes agent tokens only.
+    expect(doc.paths['/api/users']?.get?.security).toEqual([{ 'user-jwt': [] }, { 'api-key': [] }]);
+    expect(doc.paths['/api/agents/docker/report']?.post?.security).toEqual([{ 'agent-token': [] }]);
     const ui = await http.get('/api/docs');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger-ui');

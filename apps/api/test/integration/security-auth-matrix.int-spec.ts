@@ -11,9 +11,11 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 /**
  * The auth matrix, derived from the OpenAPI document so that a new route is covered the day it
- * is added: anonymous → 401 unless public; member → 403 on every admin-only or mutating route;
- * the agent token → accepted by ingest only; the scrape token → by the Prometheus export only;
- * broken JWTs → 401.
+ * is added: anonymous → 401 unless public; member → 403 on every admin-only or mutating route
+ * (but their own API keys); a member's API key → the same; a read-only API key, even an admin's →
+ * 403 on every admin-only or mutating route; a revoked key → 401; the shared and per-host agent
+ * tokens → accepted by ingest only; the scrape token → by the Prometheus export only; broken
+ * JWTs → 401.
  */
 const AGENT_TOKEN = 'matrix-agent-token-0123456789';
 const SCRAPE_TOKEN = 'matrix-scrape-token-0123456789';
@@ -28,6 +30,8 @@ const PUBLIC = new Set([
   INGEST,
   SCRAPE,
 ]);
+/** Mutating routes every user may call for themselves. */
+const SELF_SERVICE = new Set(['POST /api/auth/api-keys', 'DELETE /api/auth/api-keys/{id}']);
 const SAMPLE_PARAMS: Record<string, string> = {
   id: '00000000-0000-4000-8000-000000000000',
   hostId: '00000000-0000-4000-8000-000000000001',
@@ -46,6 +50,7 @@ describe('auth matrix over every documented operation', () => {
   let operations: Operation[];
   let member: string;
   let adminId: string;
+  let keys: { member: string; adminReadOnly: string; revoked: string; hostToken: string };
 
   beforeAll(async () => {
     testApp = await startTestApp({
@@ -57,6 +62,19 @@ describe('auth matrix over every documented operation', () => {
     member = tokens.member;
     adminId = (await http.as(tokens.admin).get<{ id: string }>('/api/auth/me')).body.id;
     operations = operationsOf((await http.get<OpenApiDocument>('/api/docs-json')).body);
+    const keyOf = async (token: string, body: object) =>
+      (await http.as(token).post<{ id: string; key: string }>('/api/auth/api-keys', body)).body;
+    const revoked = await keyOf(tokens.admin, { name: 'revoked' });
+    await http.as(tokens.admin).delete(`/api/auth/api-keys/${revoked.id}`);
+    const hostToken = await http
+      .as(tokens.admin)
+      .post<{ token: string }>('/api/agents/tokens', { hostId: 'matrix-host' });
+    keys = {
+      member: (await keyOf(member, { name: 'member' })).key,
+      adminReadOnly: (await keyOf(tokens.admin, { name: 'read-only', readOnly: true })).key,
+      revoked: revoked.key,
+      hostToken: hostToken.body.token,
+    };
   });
   afterAll(() => testApp.close());
 
@@ -86,15 +104,40 @@ describe('auth matrix over every documented operation', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('makes every mutating route admin-only, and members get 403 on each', async () => {
+  it('makes every mutating route admin-only but self-service ones, and members get 403 on each', async () => {
     const notAdminOnly = operations
       .filter((op) => isMutating(op) && !PUBLIC.has(key(op)) && !op.adminOnly)
       .map(key);
-    expect(notAdminOnly).toEqual([]);
+    expect(notAdminOnly).toEqual([...SELF_SERVICE]);
+    for (const token of [member, keys.member]) {
+      const wrong: string[] = [];
+      for (const op of operations.filter((o) => o.adminOnly)) {
+        const status = await call(op, token);
+        if (status !== 403) {
+          wrong.push(`${key(op)} → ${status}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+    }
+  });
+
+  it("refuses a read-only key, even an admin's, every admin-only or mutating route", async () => {
     const wrong: string[] = [];
-    for (const op of operations.filter((o) => o.adminOnly)) {
-      const status = await call(op, member);
-      if (status !== 403) {
+    for (const op of operations.filter((o) => !PUBLIC.has(key(o)))) {
+      const status = await call(op, keys.adminReadOnly);
+      const refused = op.adminOnly || isMutating(op);
+      if (refused ? status !== 403 : status === 401 || status === 403) {
+        wrong.push(`${key(op)} → ${status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('answers 401 everywhere to a revoked API key', async () => {
+    const wrong: string[] = [];
+    for (const op of operations.filter((o) => !PUBLIC.has(key(o)))) {
+      const status = await call(op, keys.revoked);
+      if (status !== 401) {
         wrong.push(`${key(op)} → ${status}`);
       }
     }
@@ -110,17 +153,20 @@ describe('auth matrix over every documented operation', () => {
     }
   });
 
-  it('accepts the agent token on ingest only', async () => {
+  it.each([
+    ['shared', () => AGENT_TOKEN],
+    ['per-host', () => keys.hostToken],
+  ])('accepts the %s agent token on ingest only', async (_kind, token) => {
     const wrong: string[] = [];
     for (const op of operations.filter((o) => !PUBLIC.has(key(o)))) {
-      const status = await call(op, AGENT_TOKEN);
+      const status = await call(op, token());
       if (status !== 401) {
         wrong.push(`${key(op)} → ${status}`);
       }
     }
     expect(wrong).toEqual([]);
     const ingest = operations.find((op) => key(op) === INGEST)!;
-    expect(await call(ingest, AGENT_TOKEN)).toBe(400);
+    expect(await call(ingest, token())).toBe(400);
   });
 
   it('opens the Prometheus export to the scrape token only, never to a user or agent token', async () => {
@@ -133,9 +179,11 @@ describe('auth matrix over every documented operation', () => {
       },
     );
     const statuses = await Promise.all(
-      [undefined, member, admin, AGENT_TOKEN, SCRAPE_TOKEN].map((token) => call(scrape, token)),
+      [undefined, member, admin, keys.member, AGENT_TOKEN, keys.hostToken, SCRAPE_TOKEN].map(
+        (token) => call(scrape, token),
+      ),
     );
-    expect(statuses).toEqual([401, 401, 401, 401, 200]);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 200]);
     const wrong: string[] = [];
     for (const op of operations.filter((o) => !PUBLIC.has(key(o)))) {
       const status = await call(op, SCRAPE_TOKEN);

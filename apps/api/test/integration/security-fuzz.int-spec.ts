@@ -2,11 +2,12 @@
  * Fuzzing with generated malformed input, derived from the OpenAPI document like the auth
  * matrix: every documented operation's path params, query and body, called as an admin (so auth
  * never short-circuits), the agent ingest DTO field by field, and the first frame of both exec
- * WebSockets (closed with a 44xx, nothing started). Every HTTP answer must be a 4xx
+ * WebSockets (closed with a 44xx, nothing started), and forged API keys and agent tokens. Every HTTP answer must be a 4xx
  * (never a 5xx), nothing may be stored or changed, the app must still answer, and
  * Object.prototype must stay clean. The cases come from support/fuzz-cases.ts, seeded
  * (ARCHNEST_FUZZ_SEED replays a run).
  */
+import { AGENT_TOKEN_PREFIX, API_KEY_PREFIX } from '@archnest/contracts';
 import type { InjectOptions } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
@@ -210,6 +211,41 @@ describe('fuzzing every documented route and the ingest DTO', () => {
     expect(operations.length).toBeGreaterThanOrEqual(40);
     expect(operations.map(key)).toContain(INGEST);
     expect(operations.filter((op) => op.body).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('answers forged API keys and agent tokens with 401 on user routes and ingest', async () => {
+    // A stream of its own, so the route cases below stay those the seed has always given.
+    const rng = new Rng(fuzzSeed() ^ 0x70ce);
+    const forged = (prefix: string): string => {
+      const length = rng.pick([0, 1, 42, 43, 44, rng.int(2, 4096)]);
+      const text = Array.from({ length }, () => String.fromCharCode(rng.int(0x21, 0x7e))).join('');
+      return `${prefix}${text}`;
+    };
+    const failures: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const [method, url, prefix] = rng.pick([
+        ['GET', '/api/auth/me', API_KEY_PREFIX],
+        ['POST', '/api/auth/api-keys', API_KEY_PREFIX],
+        ['GET', '/api/agents/tokens', API_KEY_PREFIX],
+        ['POST', INGEST.split(' ')[1], AGENT_TOKEN_PREFIX],
+      ] as const);
+      const token = forged(prefix);
+      const body = method === 'POST' ? agentReport({ hostId: FUZZ_HOSTS[0] }) : undefined;
+      const fuzz: FuzzCase = {
+        kind: 'forged-token',
+        url,
+        body: body && toJsonBytes(body),
+        contentType: 'application/json',
+        expect: '4xx',
+      };
+      const { status, text } = await send(method, fuzz, token);
+      record('forged tokens', status);
+      if (status !== 401) {
+        failures.push(`${method} ${url} ${token.slice(0, 40)} → ${status} ${text}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    await expectNoHarm();
   });
 
   it('answers malformed params, query and bodies on every documented route with a 4xx', async () => {

@@ -20,7 +20,7 @@ import { loadInfra, testDatabaseKind } from '../harness/infra';
 import { fullReport, steadyReport } from '../support/agent-report-fixture';
 import { removeContainers, targetBody } from '../support/docker-ssh';
 import { startTlsEngine, TlsEngine } from '../support/docker-tls';
-import { ADMIN, seedUsers } from '../support/http';
+import { ADMIN, Http, seedUsers } from '../support/http';
 import { operationsOf, operationUrl, type OpenApiDocument } from '../support/openapi-operations';
 import { captureOutput, RecordingHttp } from '../support/output-capture';
 import {
@@ -43,6 +43,7 @@ describe('secrets never leave where they belong', () => {
   let dataDir: string;
   let database: TestDatabase | null = null;
   let admin: RecordingHttp;
+  let adminToken: string;
   let member: RecordingHttp;
   let restoreOutput: () => void;
   const figures = { getCalls: 0, getRoutes: 0 };
@@ -70,6 +71,7 @@ describe('secrets never leave where they belong', () => {
 
     const http = new RecordingHttp(app, responses);
     const tokens = await seedUsers(http);
+    adminToken = tokens.admin;
     admin = http.as(tokens.admin);
     member = http.as(tokens.member);
   });
@@ -126,6 +128,36 @@ describe('secrets never leave where they belong', () => {
       (await anonymous.as(secrets.wrongAgentToken).post('/api/agents/docker/report', report))
         .status,
     ).toBe(401);
+
+    // A per-host agent token and an API key: issued (and rotated) through a client that does not
+    // record, since those answers are where they are shown once; used and refused recorded.
+    const issuer = new Http(app).as(adminToken);
+    const hostToken = await issuer.post<{ id: string; token: string }>('/api/agents/tokens', {
+      hostId: 'sec-enrolled',
+    });
+    const rotated = await issuer.post<{ token: string }>(
+      `/api/agents/tokens/${hostToken.body.id}/rotate`,
+    );
+    const apiKey = await issuer.post<{ key: string }>('/api/auth/api-keys', { name: 'sec' });
+    Object.assign(secrets, {
+      hostToken: hostToken.body.token,
+      rotatedHostToken: rotated.body.token,
+      apiKey: apiKey.body.key,
+    });
+    const enrolled = reportWithEnvSecret(secrets.agentEnvSecret).report;
+    for (const token of [secrets.hostToken, secrets.rotatedHostToken]) {
+      const as = anonymous.as(token);
+      expect(
+        (await as.post('/api/agents/docker/report', { ...enrolled, hostId: 'sec-enrolled' }))
+          .status,
+      ).toBe(200);
+      expect(
+        (await as.post('/api/agents/docker/report', { ...enrolled, hostId: 'sec-other' })).status,
+      ).toBe(403);
+    }
+    expect((await anonymous.as(secrets.apiKey).get('/api/auth/me')).status).toBe(200);
+    expect((await admin.get('/api/agents/tokens')).status).toBe(200);
+    expect((await admin.get('/api/auth/api-keys')).status).toBe(200);
 
     // Failures that carry a secret in the request.
     expect(

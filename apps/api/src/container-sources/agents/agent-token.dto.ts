@@ -5,8 +5,8 @@ import {
   type IssuedAgentToken,
 } from '@archnest/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { IssuedTokenSummaryResponse } from '../../access-tokens/access-token.dto';
+import { IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { IsTokenName, IssuedTokenSummaryResponse } from '../../access-tokens/access-token.dto';
 import { tokenState } from '../../access-tokens/access-tokens.service';
 import type { AccessTokenEntity } from '../../access-tokens/access-token.entity';
 import { IsCidrList } from '../../common/network/is-cidr-list.decorator';
@@ -21,9 +21,7 @@ export class CreateAgentTokenDto implements CreateAgentToken {
 
   @ApiPropertyOptional({ example: 'docker01 in rack 2', maxLength: 128 })
   @IsOptional()
-  @IsString({ message: 'name must be a string' })
-  @MinLength(1, { message: 'name must not be empty' })
-  @MaxLength(128, { message: 'name must be at most 128 characters' })
+  @IsTokenName()
   name?: string;
 
   @ApiPropertyOptional({
