@@ -261,6 +261,14 @@ describe('AgentHosts', () => {
         http.expectOne({ method: 'POST', url: '/api/agents/tokens/t1/rotate' }),
       )
     ).flush({ ...agentToken('t2', 'proxmox-vm-1'), token: SECRET } satisfies IssuedAgentToken);
+    const until = new Date(Date.now() + 300_000);
+    await flushList(
+      [reporting],
+      [
+        agentToken('t2', 'proxmox-vm-1', { createdAt: new Date().toISOString() }),
+        agentToken('t1', 'proxmox-vm-1', { replacedBy: 't2', expiresAt: until.toISOString() }),
+      ],
+    );
 
     const dialog = await vi.waitFor(async () => {
       const open = await documentLoader.getHarness(
@@ -269,8 +277,10 @@ describe('AgentHosts', () => {
       expect(await open.getTitleText()).toBe('New token for proxmox-vm-1');
       return open;
     });
-    expect(await dialog.getContentText()).toContain(`'${SECRET}' | sudo bash install.sh`);
-    expect(await dialog.getContentText()).toContain('keeps working for 10 minutes');
+    const text = await dialog.getContentText();
+    expect(text).toContain(`'${SECRET}' | sudo bash install.sh`);
+    expect(text).toContain(`keeps working until ${until.toLocaleTimeString()}`);
+    expect((await cells())['token'].text[0]).toContain('Previous archnest_agent_t1…');
     await (await dialog.getHarness(MatButtonHarness.with({ text: /^Done/ }))).click();
     await flushList([reporting], [agentToken('t2', 'proxmox-vm-1')]);
     expect(document.body.textContent).not.toContain(SECRET);

@@ -157,7 +157,13 @@ export class AgentHosts {
       this.snackBar.open(describeError(error), 'Dismiss', { duration: 10_000 });
       return;
     }
-    await this.showTokenDialog({ rotated });
+    // The reload shows the old token with the end of its overlap (the server's setting).
+    await this.list.load();
+    const previous = this.list
+      .items()
+      .flatMap((r) => r.previous)
+      .find((t) => t.replacedBy === rotated.id);
+    await this.showTokenDialog({ rotated, previousUntil: previous?.expiresAt ?? undefined });
   }
 
   protected async revokeToken(row: AgentHostRow): Promise<void> {
@@ -200,8 +206,9 @@ function rotateQuestion(row: AgentHostRow): ConfirmDialogData {
   return {
     title: `Rotate the token of ${row.hostId}?`,
     message:
-      'A new token is issued and shown once. The current one keeps working for 10 minutes, ' +
-      'so the running agent can be given the new one; then it is refused.',
+      'A new token is issued and shown once. The current one keeps working for a short ' +
+      'overlap (10 minutes unless the server says otherwise), so the running agent can be ' +
+      'given the new one; then it is refused.',
     confirmLabel: 'Rotate',
   };
 }

@@ -32,6 +32,8 @@ export interface AgentTokenDialogData {
   hostId?: string;
   /** A token issued already (a rotation): shown at once, without the form. */
   rotated?: IssuedAgentToken;
+  /** With `rotated`: when the replaced token stops working. */
+  previousUntil?: string;
 }
 
 /**
@@ -62,6 +64,9 @@ export class AgentTokenDialog {
     inject<AgentTokenDialogData | null>(MAT_DIALOG_DATA, { optional: true }) ?? {};
 
   protected readonly rotation = !!this.data.rotated;
+  protected readonly previousUntil = this.data.previousUntil
+    ? new Date(this.data.previousUntil).toLocaleTimeString()
+    : null;
   protected readonly today = dateInputValue(new Date());
   protected readonly form = inject(NonNullableFormBuilder).group({
     hostId: [
