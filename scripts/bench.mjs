@@ -11,6 +11,7 @@ const PARTS = {
     (await import('./bench/docker-tcp-stats.mjs')).benchDockerTcpStats(),
   'docker-ssh-list': async () => (await import('./bench/docker-ssh-list.mjs')).benchDockerSshList(),
   metrics: async () => (await import('./bench/metrics.mjs')).benchMetrics(),
+  tokens: async () => (await import('./bench/agent-tokens.mjs')).benchTokens(),
 };
 
 /** Former names of parts, still accepted. */

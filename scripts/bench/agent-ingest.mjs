@@ -40,7 +40,7 @@ const TARGETS = { rate: 0.85, p99: 1.5, steady: 3, rssGrowthMb: 100, wire: 0.15 
  * The report fixture's containers, their ids made to differ in the first 12 hex as Docker's do
  * (the fixture's differ only at the end), since a steady report names a container by those.
  */
-function benchContainers() {
+export function benchContainers() {
   return Array.from({ length: CONTAINERS }, (_, i) => ({
     ...agentContainer(i),
     id: i.toString(16).padStart(12, '0').padEnd(64, 'c'),
@@ -64,7 +64,7 @@ function sortedJson(value) {
  * digest is the agent's: SHA-256 of `jq -cS '{hostname, agentVersion, containers: [.containers[]
  * | del(.stats, .status)]}'` (the server keeps it and never recomputes it).
  */
-function reportParts(containers) {
+export function reportParts(containers) {
   const agentVersion = '2';
   const inventory = sortedJson(
     containers.map((container) => {
@@ -98,7 +98,7 @@ function reportParts(containers) {
   });
 }
 
-const stamped = ([before, after]) => before + new Date().toISOString() + after;
+export const stamped = ([before, after]) => before + new Date().toISOString() + after;
 
 /** Requests that go round the hosts, each report stamped with the time it is sent. */
 function rotating(parts) {
@@ -146,14 +146,22 @@ async function measureServer(title, server, options, before = 'idle') {
   return { ...result, rssBefore, loadedRss };
 }
 
-/** Posts each host's full report once, CONCURRENCY at a time; the count of each answer status. */
-async function postFullReports(url, headers, parts) {
+/**
+ * Posts each host's full report once, CONCURRENCY at a time; the count of each answer status.
+ * `headers` may be a function of the host's index (its own token).
+ */
+export async function postFullReports(url, headers, parts) {
   const statuses = new Map();
   let next = 0;
   const worker = async () => {
     while (next < parts.length) {
-      const host = parts[next++];
-      const response = await fetch(url, { method: 'POST', headers, body: stamped(host.full) });
+      const index = next++;
+      const host = parts[index];
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: typeof headers === 'function' ? headers(index) : headers,
+        body: stamped(host.full),
+      });
       await response.arrayBuffer();
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
     }

@@ -6,6 +6,7 @@ import type { FindOptionsWhere, Repository } from 'typeorm';
 import { NetworkAllowlist } from '../common/network/cidr';
 import { AccessTokenEntity, type AccessTokenKind } from './access-token.entity';
 import { hashesMatch, hashToken, newSecret } from './token-secret';
+import { TokenLookup } from './token-lookup';
 import { TokenUsage } from './token-usage';
 
 export interface NewToken {
@@ -28,17 +29,6 @@ export interface VerifiedToken {
   expired: boolean;
 }
 
-interface VerifyRow {
-  id: string;
-  token_hash: string;
-  hint: string;
-  host_id: string | null;
-  user_id: string | null;
-  read_only: boolean | number;
-  allowed_cidrs: string;
-  expires_at: unknown;
-}
-
 export function tokenState(
   token: Pick<AccessTokenEntity, 'expiresAt'>,
   now = Date.now(),
@@ -48,24 +38,19 @@ export function tokenState(
 
 /**
  * Issue, list, revoke and verify agent tokens and API keys: one implementation for both. Each
- * verification reads the database (a revoke applies at once, on every replica); only the use
- * marks are written in the background (TokenUsage).
+ * verification reads the database (a revoke applies at once, on every replica), in batches
+ * (TokenLookup); only the use marks are written in the background (TokenUsage).
  */
 @Injectable()
 export class AccessTokensService implements OnModuleDestroy {
   private readonly usage: TokenUsage;
-  private readonly verifySql: string;
+  private readonly lookup: TokenLookup;
 
   constructor(
     @InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>,
   ) {
     this.usage = new TokenUsage(tokens);
-    const { driver } = tokens.manager.connection;
-    // Raw: TypeORM's query builder would cost more than the lookup itself on every request.
-    this.verifySql =
-      'SELECT id, token_hash, hint, host_id, user_id, read_only, allowed_cidrs, expires_at ' +
-      `FROM access_tokens WHERE token_hash = ${driver.createParameter('hash', 0)} ` +
-      `AND kind = ${driver.createParameter('kind', 1)}`;
+    this.lookup = new TokenLookup(tokens);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -123,7 +108,7 @@ export class AccessTokensService implements OnModuleDestroy {
   /** The stored token the plaintext hashes to, or null. */
   async verify(kind: AccessTokenKind, token: string): Promise<VerifiedToken | null> {
     const hash = hashToken(token);
-    const [row] = await this.tokens.query<VerifyRow[]>(this.verifySql, [hash, kind]);
+    const row = await this.lookup.find(kind, hash);
     if (!row || !hashesMatch(row.token_hash, hash)) {
       return null;
     }
