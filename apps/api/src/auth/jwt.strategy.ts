@@ -1,5 +1,6 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import { createSecretKey } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { UserRole } from '@archnest/contracts';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -15,6 +16,11 @@ export interface JwtPayload {
 /**
  * Accepts only HS256 tokens that have not expired, and re-reads the user on every request so a
  * deleted user or a changed role takes effect at once.
+ *
+ * The secret goes in as a KeyObject made once: given a string, jsonwebtoken first tries it as a
+ * PEM public key on every verify and catches the failure, which cost about 30 % of the CPU of an
+ * authenticated GET (docs/auth-performance.md). passport-jwt hands the key to jsonwebtoken
+ * unchanged; only its types still say string or Buffer.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
@@ -24,7 +30,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.jwtSecret,
+      secretOrKey: createSecretKey(Buffer.from(config.jwtSecret)) as unknown as Buffer,
       algorithms: ['HS256'],
       ignoreExpiration: false,
       jsonWebTokenOptions: { maxAge: '1d' },
@@ -32,10 +38,11 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   }
 
   async validate(payload: JwtPayload): Promise<AuthUser> {
-    const user = typeof payload.sub === 'string' ? await this.users.findById(payload.sub) : null;
+    const user =
+      typeof payload.sub === 'string' ? await this.users.findAuthUser(payload.sub) : null;
     if (!user) {
       throw new UnauthorizedException('This account no longer exists');
     }
-    return { id: user.id, username: user.username, role: user.role };
+    return user;
   }
 }

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
+import type { EntityMetadata } from 'typeorm';
 import { Repository } from 'typeorm';
+import type { Driver } from 'typeorm/driver/Driver';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/decorators/current-user.decorator';
 import { AppError, ErrorCode } from '../common/errors/app-error';
@@ -9,28 +12,85 @@ import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
 import { CreateUserDto, toUserResponse, UpdateUserDto, UserResponse } from './user.dto';
 import { UserEntity } from './user.entity';
 
+/** What an authenticated request knows of its user, read fresh on every request. */
+const AUTH_USER_FIELDS = ['id', 'username', 'role'] as const satisfies readonly (keyof AuthUser)[];
+
+/**
+ * `SELECT <columns> FROM users WHERE id = <placeholder>` with the driver's own quoting and
+ * placeholder (`?` on SQLite, `$1` on PostgreSQL), each column named by its property.
+ */
+function selectByIdStatement(
+  driver: Driver,
+  metadata: EntityMetadata,
+  columns: readonly ColumnMetadata[],
+): string {
+  const id = metadata.primaryColumns[0].databaseName;
+  const names = columns.map(
+    (column) => `${driver.escape(column.databaseName)} AS ${driver.escape(column.propertyName)}`,
+  );
+  return (
+    `SELECT ${names.join(', ')} FROM ${driver.escape(metadata.tableName)} ` +
+    `WHERE ${driver.escape(id)} = ${driver.createParameter('id', 0)}`
+  );
+}
+
 @Injectable()
 export class UsersService {
+  private readonly driver: Driver;
+  private readonly columns: readonly ColumnMetadata[];
+  private readonly findByIdSql: string;
+  private readonly findAuthUserSql: string;
+
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    const { metadata } = users;
+    this.driver = users.manager.connection.driver;
+    this.columns = metadata.columns;
+    this.findByIdSql = selectByIdStatement(this.driver, metadata, this.columns);
+    const authColumns = AUTH_USER_FIELDS.map((field) => {
+      const column = metadata.findColumnWithPropertyName(field);
+      if (!column) {
+        throw new Error(`users has no column for ${field}`);
+      }
+      return column;
+    });
+    this.findAuthUserSql = selectByIdStatement(this.driver, metadata, authColumns);
+  }
 
   count(): Promise<number> {
     return this.users.count();
   }
 
-  findById(id: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ id });
+  /**
+   * The whole row, or null. One raw statement built once rather than findOneBy, whose query
+   * builder and hydration cost twice the CPU of the lookup (docs/auth-performance.md).
+   */
+  async findById(id: string): Promise<UserEntity | null> {
+    const [row] = await this.users.query<(Record<string, unknown> | undefined)[]>(
+      this.findByIdSql,
+      [id],
+    );
+    if (!row) {
+      return null;
+    }
+    const user = new UserEntity();
+    for (const column of this.columns) {
+      const value: unknown = this.driver.prepareHydratedValue(row[column.propertyName], column);
+      column.setEntityValue(user, value);
+    }
+    return user;
   }
 
   /**
    * The id, name and current role of a user, or null once deleted. Every authenticated request
-   * reads it (JWT and API key alike), so a deleted user or a changed role applies at once.
+   * reads it (JWT and API key alike), so a deleted user or a changed role applies at once: one
+   * raw `SELECT id, username, role FROM users WHERE id = ?`, never a cache.
    */
   async findAuthUser(id: string): Promise<AuthUser | null> {
-    const user = await this.findById(id);
-    return user && { id: user.id, username: user.username, role: user.role };
+    const [row] = await this.users.query<(AuthUser | undefined)[]>(this.findAuthUserSql, [id]);
+    return row ? { id: row.id, username: row.username, role: row.role } : null;
   }
 
   /** The user whose password matches, or null; takes the same time for unknown users. */

@@ -30,7 +30,8 @@ export class ExecAuthenticator {
     const payload = await this.jwt
       .verifyAsync<{ sub?: unknown }>(token, { algorithms: ['HS256'], maxAge: '1d' })
       .catch(() => null);
-    const user = typeof payload?.sub === 'string' ? await this.users.findById(payload.sub) : null;
+    const user =
+      typeof payload?.sub === 'string' ? await this.users.findAuthUser(payload.sub) : null;
     if (!user) {
       throw new ExecRefusal(
         EXEC_CLOSE.unauthorized,
@@ -40,6 +41,6 @@ export class ExecAuthenticator {
     if (user.role !== 'admin') {
       throw new ExecRefusal(EXEC_CLOSE.forbidden, 'Exec needs the admin role');
     }
-    return { id: user.id, username: user.username, role: user.role };
+    return user;
   }
 }
