@@ -4,7 +4,7 @@ import { futureDate } from '../access-tokens/access-token.dto';
 import type { AccessTokenEntity } from '../access-tokens/access-token.entity';
 import { AccessTokensService } from '../access-tokens/access-tokens.service';
 import { AuditService } from '../audit/audit.service';
-import type { AuthUser } from '../common/decorators/current-user.decorator';
+import type { AuthUser, RequestUser } from '../common/decorators/current-user.decorator';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 import { UsersService } from '../users/users.service';
 import {
@@ -62,7 +62,7 @@ export class ApiKeysService {
    * The user an API key acts for: its owner as they are now (a deleted owner's keys die with
    * them), with a member's rights and GET/HEAD only when the key is read-only.
    */
-  async authenticate(key: string, method: string, address: string | null): Promise<AuthUser> {
+  async authenticate(key: string, method: string, address: string | null): Promise<RequestUser> {
     const token = await this.tokens.verify('api-key', key);
     const owner = token && !token.expired && (await this.users.findAuthUser(token.userId ?? ''));
     if (!token || !owner) {

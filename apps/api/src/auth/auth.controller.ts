@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
-import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
+import { CurrentUser, type RequestUser } from '../common/decorators/current-user.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { ApiErrors } from '../common/openapi/api-errors';
 import { ApiJsonBody } from '../common/openapi/api-json-body';
@@ -101,7 +101,7 @@ export class AuthController {
   })
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors({ 401: 'Missing or expired token, or the account no longer exists' })
-  me(@CurrentUser() user: AuthUser): Promise<UserResponse> {
+  me(@CurrentUser() user: RequestUser): UserResponse {
     return this.auth.me(user);
   }
 }

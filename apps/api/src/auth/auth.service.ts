@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { JwtService } from '@nestjs/jwt';
 import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import type { AuthUser } from '../common/decorators/current-user.decorator';
+import type { RequestUser } from '../common/decorators/current-user.decorator';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 import { UserResponse } from '../users/user.dto';
 import { UserEntity } from '../users/user.entity';
@@ -52,13 +52,12 @@ export class AuthService implements OnApplicationBootstrap {
     return this.issueToken(user);
   }
 
-  async me(auth: AuthUser): Promise<UserResponse> {
-    const user = await this.users.findById(auth.id);
-    if (!user) {
-      throw new AppError(ErrorCode.Unauthorized, 'This account no longer exists');
-    }
+  /** The signed-in user as the guard read it for this request: no second read. */
+  me(user: RequestUser): UserResponse {
     return {
-      ...auth,
+      id: user.id,
+      username: user.username,
+      role: user.role,
       createdAt: user.createdAt.toISOString(),
       updatedAt: user.updatedAt.toISOString(),
     };

@@ -4,7 +4,7 @@ import { createSecretKey } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { UserRole } from '@archnest/contracts';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import type { AuthUser } from '../common/decorators/current-user.decorator';
+import type { RequestUser } from '../common/decorators/current-user.decorator';
 import { UsersService } from '../users/users.service';
 
 export interface JwtPayload {
@@ -37,7 +37,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     });
   }
 
-  async validate(payload: JwtPayload): Promise<AuthUser> {
+  async validate(payload: JwtPayload): Promise<RequestUser> {
     const user =
       typeof payload.sub === 'string' ? await this.users.findAuthUser(payload.sub) : null;
     if (!user) {

@@ -6,14 +6,20 @@ import { Repository } from 'typeorm';
 import type { Driver } from 'typeorm/driver/Driver';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { AuditService } from '../audit/audit.service';
-import type { AuthUser } from '../common/decorators/current-user.decorator';
+import type { AuthUser, RequestUser } from '../common/decorators/current-user.decorator';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password';
 import { CreateUserDto, toUserResponse, UpdateUserDto, UserResponse } from './user.dto';
 import { UserEntity } from './user.entity';
 
 /** What an authenticated request knows of its user, read fresh on every request. */
-const AUTH_USER_FIELDS = ['id', 'username', 'role'] as const satisfies readonly (keyof AuthUser)[];
+const AUTH_USER_FIELDS = [
+  'id',
+  'username',
+  'role',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof RequestUser)[];
 
 /**
  * `SELECT <columns> FROM users WHERE id = <placeholder>` with the driver's own quoting and
@@ -84,13 +90,30 @@ export class UsersService {
   }
 
   /**
-   * The id, name and current role of a user, or null once deleted. Every authenticated request
-   * reads it (JWT and API key alike), so a deleted user or a changed role applies at once: one
-   * raw `SELECT id, username, role FROM users WHERE id = ?`, never a cache.
+   * The id, name, current role and times of a user, or null once deleted. Every authenticated
+   * request reads it (JWT and API key alike), so a deleted user or a changed role applies at
+   * once: one raw `SELECT id, username, role, … FROM users WHERE id = ?`, never a cache.
    */
-  async findAuthUser(id: string): Promise<AuthUser | null> {
-    const [row] = await this.users.query<(AuthUser | undefined)[]>(this.findAuthUserSql, [id]);
-    return row ? { id: row.id, username: row.username, role: row.role } : null;
+  async findAuthUser(id: string): Promise<RequestUser | null> {
+    const [row] = await this.users.query<(Record<string, unknown> | undefined)[]>(
+      this.findAuthUserSql,
+      [id],
+    );
+    if (!row) {
+      return null;
+    }
+    const hydrated = (field: 'createdAt' | 'updatedAt') =>
+      this.driver.prepareHydratedValue(
+        row[field],
+        this.users.metadata.findColumnWithPropertyName(field)!,
+      ) as Date;
+    return {
+      id: row.id as string,
+      username: row.username as string,
+      role: row.role as RequestUser['role'],
+      createdAt: hydrated('createdAt'),
+      updatedAt: hydrated('updatedAt'),
+    };
   }
 
   /** The user whose password matches, or null; takes the same time for unknown users. */

@@ -8,6 +8,12 @@ export interface AuthUser {
   role: UserRole;
 }
 
+/** The user as the guard read it for this request, with when the account was made and changed. */
+export interface RequestUser extends AuthUser {
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): AuthUser =>
     context.switchToHttp().getRequest<{ user: AuthUser }>().user,
