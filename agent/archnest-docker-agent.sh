@@ -151,7 +151,7 @@ Reports this host's Docker containers to ArchNest Containers.
 
 Configuration (environment, or KEY=VALUE lines in the env file):
   ARCHNEST_URL          server base URL, e.g. https://archnest.example.com
-  ARCHNEST_AGENT_TOKEN  the server's ARCHNEST_AGENT_TOKEN
+  ARCHNEST_AGENT_TOKEN  this host's token (console: Agents, Add agent host) or the shared one
   ARCHNEST_HOST_ID      stable id for this host: letters, digits, dot, dash, underscore
   ARCHNEST_AGENT_STATE_DIR
                         where the digest of the last accepted inventory is kept
@@ -287,13 +287,14 @@ send_report() {
       die 5 "server answered HTTP 409${message:+: ${message}}"
       ;;
     400) die 5 "server rejected the report (400): ${message}" ;;
-    401) die 5 "server refused the agent token (401): check ARCHNEST_AGENT_TOKEN" ;;
+    401) die 5 "server refused the agent token (401): check ARCHNEST_AGENT_TOKEN (a per-host token may be revoked or expired)" ;;
+    403) die 5 "server refused this report (403)${message:+: ${message}}" ;;
     413) die 5 "report too large for the server (413)" ;;
     429) die 5 "server is rate-limiting this host (429); the next run will retry" ;;
     503)
       # The server says when ingest is off; any other 503 passes (restart, database down, disk full).
       if [[ "${message}" == *"ingest is disabled"* ]]; then
-        die 5 "agent ingest is disabled on the server (503): set ARCHNEST_AGENT_TOKEN there"
+        die 5 "agent ingest is disabled on the server (503): enroll this host (a per-host token) or set ARCHNEST_AGENT_TOKEN there"
       fi
       die 5 "server is temporarily unavailable (503)${message:+: ${message}}; the next run will retry"
       ;;
