@@ -19,16 +19,12 @@ import {
 } from '@nestjs/swagger';
 import { AdminOnly } from '../common/decorators/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../common/decorators/current-user.decorator';
-import { ApiErrors } from '../common/openapi/api-errors';
+import { ApiErrors, SIGNED_IN_ADMIN } from '../common/openapi/api-errors';
 import { ApiJsonBody } from '../common/openapi/api-json-body';
 import { USER_JWT } from '../openapi';
 import { CreateUserDto, UpdateUserDto, UserResponse } from './user.dto';
 import { UsersService } from './users.service';
 
-const SIGNED_IN_ADMIN = {
-  401: 'Missing or expired token',
-  403: 'The signed-in user is not an admin',
-};
 const UNKNOWN_USER = { 404: 'No user with this id' };
 
 @ApiTags('users')

@@ -16,6 +16,12 @@ export class ErrorResponse implements ErrorBody {
   message!: string | string[];
 }
 
+/** The errors of a route for signed-in admins only. */
+export const SIGNED_IN_ADMIN = {
+  401: 'Missing or expired token',
+  403: 'The signed-in user is not an admin',
+} as const;
+
 /** Documents error answers with the ErrorResponse schema: `@ApiErrors({ 404: 'Unknown host' })`. */
 export function ApiErrors(
   errors: Partial<Record<number, string>>,

@@ -10,7 +10,7 @@ import {
 import { TokenIdParams } from '../../access-tokens/access-token.dto';
 import { AdminOnly } from '../../common/decorators/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
-import { ApiErrors } from '../../common/openapi/api-errors';
+import { ApiErrors, SIGNED_IN_ADMIN } from '../../common/openapi/api-errors';
 import { ApiJsonBody } from '../../common/openapi/api-json-body';
 import { USER_JWT } from '../../openapi';
 import {
@@ -20,10 +20,6 @@ import {
 } from './agent-token.dto';
 import { AgentTokensService } from './agent-tokens.service';
 
-const SIGNED_IN_ADMIN = {
-  401: 'Missing or expired token',
-  403: 'The signed-in user is not an admin',
-};
 const UNKNOWN_TOKEN = { 404: 'No agent token with this id' };
 
 /** Per-host agent tokens: enrollment, rotation, revocation. Admins only. */

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { AdminOnly } from '../../common/decorators/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
-import { ApiErrors } from '../../common/openapi/api-errors';
+import { ApiErrors, SIGNED_IN_ADMIN } from '../../common/openapi/api-errors';
 import { ApiJsonBody } from '../../common/openapi/api-json-body';
 import { USER_JWT } from '../../openapi';
 import {
@@ -23,10 +23,6 @@ import {
 } from './ssh-target.dto';
 import { SshTargetsService } from './ssh-targets.service';
 
-const SIGNED_IN_ADMIN = {
-  401: 'Missing or expired token',
-  403: 'The signed-in user is not an admin',
-};
 /** The errors of every route of one target: a bad or unknown targetId. */
 const TARGET_ERRORS = {
   400: 'targetId is not a UUID',

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { AdminOnly } from '../../common/decorators/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../../common/decorators/current-user.decorator';
-import { ApiErrors } from '../../common/openapi/api-errors';
+import { ApiErrors, SIGNED_IN_ADMIN } from '../../common/openapi/api-errors';
 import { ApiJsonBody } from '../../common/openapi/api-json-body';
 import { USER_JWT } from '../../openapi';
 import {
@@ -22,10 +22,6 @@ import {
 } from './docker-host.dto';
 import { DockerTcpHostsService } from './docker-tcp-hosts.service';
 
-const SIGNED_IN_ADMIN = {
-  401: 'Missing or expired token',
-  403: 'The signed-in user is not an admin',
-};
 const UNKNOWN_HOST = { 404: 'No Docker API host with this id' };
 const NOT_VERIFIED = {
   502: 'The engine did not answer or refused (nothing saved); the message says why',
