@@ -146,9 +146,7 @@ describe('ApiKeys', () => {
     const text = await dialog.getContentText();
     expect(text).toContain('Copy the key now: it will not be shown again.');
     expect(text).toContain(`curl -H 'Authorization: Bearer ${KEY}'`);
-    await (
-      await dialog.getHarness(MatButtonHarness.with({ selector: '[aria-label="Copy API key"]' }))
-    ).click();
+    await (await dialog.getHarness(MatButtonHarness.with({ text: 'Copy API key' }))).click();
     expect(copied).toEqual([KEY]);
 
     await (await dialog.getHarness(MatButtonHarness.with({ text: /^Done/ }))).click();

@@ -12,15 +12,9 @@ import { registerIcons } from '../shell/icons';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <pre tabindex="0" [attr.aria-label]="label()"><code>{{ text() }}</code></pre>
-    <button
-      mat-stroked-button
-      type="button"
-      class="copy"
-      [attr.aria-label]="copyLabel()"
-      (click)="copyText()"
-    >
+    <button mat-stroked-button type="button" class="copy" (click)="copyText()">
       <mat-icon svgIcon="content_copy" />
-      Copy
+      Copy<span class="visually-hidden">{{ ' ' + what() }}</span>
     </button>
   `,
   styleUrl: './copy-block.scss',
@@ -35,11 +29,14 @@ export class CopyBlock {
   /** The snack bar text once copied. */
   readonly copiedMessage = input('Copied');
 
-  /** "Copy install command", "Copy API key": the label in lower case, but not an acronym. */
-  protected readonly copyLabel = computed(() => {
+  /**
+   * What the button copies, for screen readers ("Copy install command", "Copy API key"): the
+   * label in lower case unless it starts with an acronym. Hidden text rather than aria-label, so
+   * the block's label stays the only element labelled with it.
+   */
+  protected readonly what = computed(() => {
     const label = this.label();
-    const acronym = /^[A-Z]{2}/.test(label);
-    return `Copy ${acronym ? label : label.charAt(0).toLowerCase() + label.slice(1)}`;
+    return /^[A-Z]{2}/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
   });
 
   constructor() {

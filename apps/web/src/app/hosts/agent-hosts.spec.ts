@@ -131,9 +131,10 @@ describe('AgentHosts', () => {
   it('lists agent hosts with their last report and staleness', async () => {
     await render('admin', [reporting], []);
     const table = await cells();
-    expect(table['hostId'].text).toEqual(['proxmox-vm-1']);
-    expect(table['status'].text).toEqual(['Stale']);
-    expect(table['receivedAt'].text).toEqual(['2 min ago']);
+    expect(table['hostId'].text).toEqual([expect.stringMatching(/^proxmox-vm-1\s*on docker01$/)]);
+    expect(table['status'].text).toEqual([
+      expect.stringMatching(/^Stale\s*Last report 2 min ago$/),
+    ]);
     expect(table['containers'].text).toEqual(['4']);
   });
 
@@ -167,8 +168,18 @@ describe('AgentHosts', () => {
       ],
     );
     const table = await cells();
-    expect(table['hostId'].text).toEqual(['legacy', 'old-host', 'proxmox-vm-1', 'waiting-host']);
-    expect(table['status'].text).toEqual(['Reporting', 'No report yet', 'Stale', 'No report yet']);
+    expect(table['hostId'].text.map((text) => text.split(/\s/)[0])).toEqual([
+      'legacy',
+      'old-host',
+      'proxmox-vm-1',
+      'waiting-host',
+    ]);
+    expect(table['status'].text.map((text) => text.replace(/\s*Last report.*/, ''))).toEqual([
+      'Reporting',
+      'No report yet',
+      'Stale',
+      'No report yet',
+    ]);
     expect(table['token'].text[0]).toMatch(/^Shared token\s*No token of its own$/);
     expect(table['token'].text[1]).toMatch(/^Expired\s*archnest_agent_t-ex…\s*Expired /);
     expect(table['token'].text[2]).toMatch(/^Active\s*archnest_agent_t-ne…\s*Previous/);
@@ -212,7 +223,9 @@ describe('AgentHosts', () => {
       `printf '%s\\n' '${SECRET}' | ` +
         `sudo bash install.sh --url ${location.origin} --host-id edge-7 --token-file -`,
     );
-    await clickButton(dialog, 'Copy install command');
+    await (
+      await dialog.getHarness(MatButtonHarness.with({ text: 'Copy install command' }))
+    ).click();
     expect(copied).toEqual([expect.stringContaining(`'${SECRET}' | sudo bash install.sh`)]);
 
     await (await dialog.getHarness(MatButtonHarness.with({ text: /^Done/ }))).click();
@@ -315,6 +328,20 @@ describe('AgentHosts', () => {
     expect((await cells())['token'].text).toEqual([expect.stringMatching(/^Shared token/)]);
   });
 
+  it('enrolls a host that reports with the shared token from its row, its id filled in', async () => {
+    await render('admin', [reporting], []);
+    await clickButton(loader, 'Issue token for proxmox-vm-1');
+    const dialog = await documentLoader.getHarness(MatDialogHarness);
+    const hostId = await dialog.getHarness(
+      MatFormFieldHarness.with({ floatingLabelText: 'Host ID' }),
+    );
+    expect(await (await hostId.getControl(MatInputHarness))!.getValue()).toBe('proxmox-vm-1');
+    await (await dialog.getHarness(MatButtonHarness.with({ text: 'Issue token' }))).click();
+    expect(http.expectOne({ method: 'POST', url: '/api/agents/tokens' }).request.body).toEqual({
+      hostId: 'proxmox-vm-1',
+    });
+  });
+
   it('offers no token actions to a member and does not ask for the tokens', async () => {
     await render('member', [reporting], []);
     expect(await loader.getAllHarnesses(MatButtonHarness.with({ text: /Add agent host/ }))).toEqual(
@@ -327,7 +354,7 @@ describe('AgentHosts', () => {
     await render('admin', [reporting], []);
     const install = await loader.getHarness(MatInputHarness.with({ selector: '.install input' }));
     await install.setValue('edge-7');
-    await clickButton(loader, 'Copy install steps');
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Copy install steps' }))).click();
 
     expect(copied).toHaveLength(1);
     const snippet = copied[0];

@@ -92,9 +92,7 @@ export class AgentHosts {
   protected readonly isAdmin = inject(Auth).isAdmin;
   protected readonly columns = computed(() => [
     'hostId',
-    'hostname',
     'status',
-    'receivedAt',
     'containers',
     'trend',
     'version',
