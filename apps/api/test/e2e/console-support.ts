@@ -191,3 +191,23 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(dir, `${name}.png`) });
 }
+
+/**
+ * Runs the real agent script once with a host's own token (as install.sh would configure it);
+ * rejects unless it exits 0.
+ */
+export async function runAgentWithToken(
+  baseUrl: string,
+  hostId: string,
+  token: string,
+): Promise<string> {
+  const run = await runAgentScript({
+    ARCHNEST_URL: baseUrl,
+    ARCHNEST_AGENT_TOKEN: token,
+    ARCHNEST_HOST_ID: hostId,
+  });
+  if (run.code !== 0) {
+    throw new Error(`agent failed (exit ${run.code}): ${run.stderr}`);
+  }
+  return run.stdout;
+}
