@@ -6,7 +6,8 @@ import type { FindOptionsWhere, Repository } from 'typeorm';
 import { NetworkAllowlist } from '../common/network/cidr';
 import { AccessTokenEntity, type AccessTokenKind } from './access-token.entity';
 import { hashesMatch, hashToken, newSecret } from './token-secret';
-import { TokenLookup } from './token-lookup';
+import { TokenLookup, type TokenRow } from './token-lookup';
+import { TokenSnapshot } from './token-snapshot';
 import { TokenUsage } from './token-usage';
 
 export interface NewToken {
@@ -37,20 +38,24 @@ export function tokenState(
 }
 
 /**
- * Issue, list, revoke and verify agent tokens and API keys: one implementation for both. Each
- * verification reads the database (a revoke applies at once, on every replica), in batches
- * (TokenLookup); only the use marks are written in the background (TokenUsage).
+ * Issue, list, revoke and verify agent tokens and API keys: one implementation for both.
+ * API keys are looked up in the database on every request, in batches (TokenLookup). Agent
+ * tokens, checked on every report of the fleet, come from a snapshot never older than a second
+ * (TokenSnapshot): a revoke applies here at once and on every replica within a second. Use marks
+ * are written in the background (TokenUsage).
  */
 @Injectable()
 export class AccessTokensService implements OnModuleDestroy {
   private readonly usage: TokenUsage;
   private readonly lookup: TokenLookup;
+  private readonly agentTokens: TokenSnapshot;
 
   constructor(
     @InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>,
   ) {
     this.usage = new TokenUsage(tokens);
     this.lookup = new TokenLookup(tokens);
+    this.agentTokens = new TokenSnapshot(tokens, 'agent');
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -80,6 +85,7 @@ export class AccessTokensService implements OnModuleDestroy {
       replacedBy: null,
     });
     await this.tokens.insert(entity);
+    await this.changed(kind);
     return { entity: await this.tokens.findOneByOrFail({ id: entity.id }), token };
   }
 
@@ -92,13 +98,27 @@ export class AccessTokensService implements OnModuleDestroy {
     return this.tokens.findOneBy(where);
   }
 
-  async remove(id: string): Promise<void> {
-    await this.tokens.delete({ id });
+  async remove(token: AccessTokenEntity): Promise<void> {
+    await this.tokens.delete({ id: token.id });
+    await this.changed(token.kind);
   }
 
   /** The old token of a rotation: valid until `expiresAt`, then refused. */
-  async markReplaced(id: string, replacedBy: string, expiresAt: Date): Promise<void> {
-    await this.tokens.update({ id }, { replacedBy, expiresAt });
+  async markReplaced(token: AccessTokenEntity, replacedBy: string, expiresAt: Date): Promise<void> {
+    await this.tokens.update({ id: token.id }, { replacedBy, expiresAt });
+    await this.changed(token.kind);
+  }
+
+  /** Moves the kind's revision, which every replica's snapshot watches. */
+  private async changed(kind: AccessTokenKind): Promise<void> {
+    const parameter = this.tokens.manager.connection.driver.createParameter('kind', 0);
+    await this.tokens.query(
+      `UPDATE access_token_revisions SET revision = revision + 1 WHERE kind = ${parameter}`,
+      [kind],
+    );
+    if (kind === 'agent') {
+      this.agentTokens.invalidate();
+    }
   }
 
   async exists(kind: AccessTokenKind): Promise<boolean> {
@@ -108,7 +128,8 @@ export class AccessTokensService implements OnModuleDestroy {
   /** The stored token the plaintext hashes to, or null. */
   async verify(kind: AccessTokenKind, token: string): Promise<VerifiedToken | null> {
     const hash = hashToken(token);
-    const row = await this.lookup.find(kind, hash);
+    const row: TokenRow | undefined =
+      kind === 'agent' ? await this.agentTokens.find(hash) : await this.lookup.find(kind, hash);
     if (!row || !hashesMatch(row.token_hash, hash)) {
       return null;
     }

@@ -13,6 +13,10 @@ export interface TokenRow {
   expires_at: unknown;
 }
 
+/** What a verification reads, in the order of TokenRow. */
+export const TOKEN_COLUMNS =
+  'id, token_hash, hint, host_id, user_id, read_only, allowed_cidrs, expires_at';
+
 /** Hashes one statement looks up at most. */
 const BATCH = 200;
 
@@ -60,8 +64,7 @@ export class TokenLookup {
     const placeholders = hashes.map((_, i) => driver.createParameter(`h${i}`, i + 1));
     try {
       const rows = await this.tokens.query<TokenRow[]>(
-        'SELECT id, token_hash, hint, host_id, user_id, read_only, allowed_cidrs, expires_at ' +
-          `FROM access_tokens WHERE kind = ${driver.createParameter('kind', 0)} ` +
+        `SELECT ${TOKEN_COLUMNS} FROM access_tokens WHERE kind = ${driver.createParameter('kind', 0)} ` +
           `AND token_hash IN (${placeholders.join(', ')})`,
         [kind, ...hashes],
       );

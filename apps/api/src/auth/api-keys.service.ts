@@ -54,7 +54,7 @@ export class ApiKeysService {
       throw new AppError(ErrorCode.NotFound, `API key ${id} not found`);
     }
     const owner = await this.users.findAuthUser(key.userId ?? '');
-    await this.tokens.remove(id);
+    await this.tokens.remove(key);
     await this.record(actor, 'api-key.revoke', key, owner?.username ?? key.userId ?? '');
   }
 

@@ -56,7 +56,7 @@ export class AgentTokensService {
       now + this.config.agentTokenOverlapMs,
       old.expiresAt?.getTime() ?? Infinity,
     );
-    await this.tokens.markReplaced(old.id, issued.entity.id, new Date(overlapEnd));
+    await this.tokens.markReplaced(old, issued.entity.id, new Date(overlapEnd));
     await this.record(
       actor,
       'agent-token.rotate',
@@ -68,7 +68,7 @@ export class AgentTokensService {
 
   async revoke(actor: AuthUser, id: string): Promise<void> {
     const token = await this.getOrThrow(id);
-    await this.tokens.remove(id);
+    await this.tokens.remove(token);
     await this.record(actor, 'agent-token.revoke', token, 'revoked');
   }
 

@@ -1,7 +1,10 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { timestampType } from './column-types';
 
-/** Per-host agent tokens and users' API keys, one table (docs/security.md). */
+/**
+ * Per-host agent tokens and users' API keys, one table (docs/security.md), and a revision per
+ * kind that every change moves: replicas watch it to know when to read the tokens again.
+ */
 export class AccessTokens1764777600000 implements MigrationInterface {
   name = 'AccessTokens1764777600000';
 
@@ -40,9 +43,22 @@ export class AccessTokens1764777600000 implements MigrationInterface {
         ],
       }),
     );
+    await queryRunner.createTable(
+      new Table({
+        name: 'access_token_revisions',
+        columns: [
+          { name: 'kind', type: 'varchar', length: '16', isPrimary: true },
+          { name: 'revision', type: 'bigint', default: 0 },
+        ],
+      }),
+    );
+    await queryRunner.query(
+      "INSERT INTO access_token_revisions (kind, revision) VALUES ('agent', 0), ('api-key', 0)",
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('access_token_revisions');
     await queryRunner.dropTable('access_tokens');
   }
 }
