@@ -2,7 +2,7 @@ import type { TokenState } from '@archnest/contracts';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import type { FindOptionsWhere, Repository } from 'typeorm';
+import type { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
 import { NetworkAllowlist } from '../common/network/cidr';
 import { AccessTokenEntity, type AccessTokenKind } from './access-token.entity';
 import { hashesMatch, hashToken, newSecret } from './token-secret';
@@ -84,8 +84,7 @@ export class AccessTokensService implements OnModuleDestroy {
       lastAddress: null,
       replacedBy: null,
     });
-    await this.tokens.insert(entity);
-    await this.changed(kind);
+    await this.change(kind, (manager) => manager.insert(AccessTokenEntity, entity));
     return { entity: await this.tokens.findOneByOrFail({ id: entity.id }), token };
   }
 
@@ -99,25 +98,46 @@ export class AccessTokensService implements OnModuleDestroy {
   }
 
   async remove(token: AccessTokenEntity): Promise<void> {
-    await this.tokens.delete({ id: token.id });
-    await this.changed(token.kind);
+    await this.change(token.kind, (manager) => manager.delete(AccessTokenEntity, { id: token.id }));
   }
 
   /** The old token of a rotation: valid until `expiresAt`, then refused. */
   async markReplaced(token: AccessTokenEntity, replacedBy: string, expiresAt: Date): Promise<void> {
-    await this.tokens.update({ id: token.id }, { replacedBy, expiresAt });
-    await this.changed(token.kind);
+    await this.change(token.kind, (manager) =>
+      manager.update(AccessTokenEntity, { id: token.id }, { replacedBy, expiresAt }),
+    );
   }
 
-  /** Moves the kind's revision, which every replica's snapshot watches. */
-  private async changed(kind: AccessTokenKind): Promise<void> {
-    const parameter = this.tokens.manager.connection.driver.createParameter('kind', 0);
-    await this.tokens.query(
-      `UPDATE access_token_revisions SET revision = revision + 1 WHERE kind = ${parameter}`,
-      [kind],
-    );
-    if (kind === 'agent') {
-      this.agentTokens.invalidate();
+  /**
+   * Runs a change and moves the kind's revision, which every replica's snapshot watches: in one
+   * transaction on PostgreSQL, so no replica can miss it; in sequence on SQLite, which serves one
+   * process (its connection is shared, so a transaction there would take in other requests'
+   * statements). This process's snapshot forgets at once either way.
+   */
+  private async change(
+    kind: AccessTokenKind,
+    work: (manager: EntityManager) => Promise<unknown>,
+  ): Promise<void> {
+    const bump = (manager: EntityManager) =>
+      manager.query(
+        'UPDATE access_token_revisions SET revision = revision + 1 WHERE kind = ' +
+          manager.connection.driver.createParameter('kind', 0),
+        [kind],
+      );
+    try {
+      if (this.tokens.manager.connection.options.type === 'postgres') {
+        await this.tokens.manager.transaction(async (manager) => {
+          await work(manager);
+          await bump(manager);
+        });
+      } else {
+        await work(this.tokens.manager);
+        await bump(this.tokens.manager);
+      }
+    } finally {
+      if (kind === 'agent') {
+        this.agentTokens.invalidate();
+      }
     }
   }
 

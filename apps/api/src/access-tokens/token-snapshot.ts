@@ -25,7 +25,8 @@ export class TokenSnapshot {
   ) {}
 
   async find(hash: string): Promise<TokenRow | undefined> {
-    if (Date.now() - this.checkedAt >= this.maxAgeMs) {
+    // A refresh that a local change overtook stores nothing: wait for one that began after it.
+    while (Date.now() - this.checkedAt >= this.maxAgeMs) {
       this.checking ??= this.refresh().finally(() => (this.checking = null));
       await this.checking;
     }
@@ -48,16 +49,20 @@ export class TokenSnapshot {
       [this.kind],
     );
     const revision = Number(current?.revision ?? 0);
-    if (revision !== this.revision) {
-      const rows = await this.tokens.query<TokenRow[]>(
-        `SELECT ${TOKEN_COLUMNS} FROM access_tokens WHERE kind = ${parameter}`,
-        [this.kind],
-      );
+    const rows =
+      revision === this.revision
+        ? null
+        : await this.tokens.query<TokenRow[]>(
+            `SELECT ${TOKEN_COLUMNS} FROM access_tokens WHERE kind = ${parameter}`,
+            [this.kind],
+          );
+    if (generation !== this.generation) {
+      return;
+    }
+    if (rows) {
       this.rows = new Map(rows.map((row) => [row.token_hash, row]));
     }
-    if (generation === this.generation) {
-      this.revision = revision;
-      this.checkedAt = started;
-    }
+    this.revision = revision;
+    this.checkedAt = started;
   }
 }

@@ -21,7 +21,7 @@ export interface AppConfig {
   /** Networks every agent request must come from; empty = any. */
   agentAllowedCidrs: string[];
   /** Whether (or from which proxies) X-Forwarded-For gives the client address. */
-  trustProxy: boolean | string[];
+  trustProxy: false | 1 | string[];
   staleAfterMs: number;
   /** How often the Docker stats collector samples every running container; 0 = off. */
   dockerStatsIntervalMs: number;
@@ -66,9 +66,13 @@ function splitList(value: string | undefined): string[] {
   return value ? value.split(',').map((part) => part.trim()) : [];
 }
 
-function trustProxy(value: string): boolean | string[] {
+/**
+ * `on` trusts one proxy hop: the address its X-Forwarded-For entry names. Trusting every hop
+ * would take the header's leftmost entry, which the client writes.
+ */
+function trustProxy(value: string): false | 1 | string[] {
   if (value === 'on' || value === 'true') {
-    return true;
+    return 1;
   }
   return value === 'off' || value === 'false' ? false : splitList(value);
 }

@@ -169,6 +169,9 @@ describe('per-host agent tokens', () => {
       expect((await report(old.token)).status).toBe(401);
       expect((await report(rotated.body.token)).status).toBe(200);
       expect((await audit('agent-token.rotate'))[0].detail).toContain(old.hint);
+      const again = await admin.post<{ message: string }>(`/api/agents/tokens/${old.id}/rotate`);
+      expect(again.status).toBe(409);
+      expect(again.body.message).toContain(rotated.body.id);
     });
 
     it.each([

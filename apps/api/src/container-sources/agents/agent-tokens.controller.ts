@@ -84,7 +84,12 @@ export class AgentTokensController {
       'the running agent can be given the new one, then is refused. Audited. Admins only.',
   })
   @ApiCreatedResponse({ type: IssuedAgentTokenResponse })
-  @ApiErrors({ 400: 'id is not a UUID', ...SIGNED_IN_ADMIN, ...UNKNOWN_TOKEN })
+  @ApiErrors({
+    400: 'id is not a UUID',
+    ...SIGNED_IN_ADMIN,
+    ...UNKNOWN_TOKEN,
+    409: 'Already rotated: rotate its replacement',
+  })
   rotate(
     @CurrentUser() actor: AuthUser,
     @Param() params: TokenIdParams,
@@ -98,8 +103,8 @@ export class AgentTokensController {
     operationId: 'revokeAgentToken',
     summary: 'Revoke an agent token',
     description:
-      'The token is refused from now on, by every replica (each report checks the database). ' +
-      'Audited. Admins only.',
+      'The token is refused from the next report on by this replica, and within a second by ' +
+      'every other (each holds the agent tokens for at most a second). Audited. Admins only.',
   })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors({ 400: 'id is not a UUID', ...SIGNED_IN_ADMIN, ...UNKNOWN_TOKEN })

@@ -44,6 +44,13 @@ export class AgentTokensService {
    */
   async rotate(actor: AuthUser, id: string): Promise<IssuedAgentTokenResponse> {
     const old = await this.getOrThrow(id);
+    if (old.replacedBy) {
+      // Its expiry is the overlap's end now: a second rotation would pass that on as a lifetime.
+      throw new AppError(
+        ErrorCode.Conflict,
+        `Agent token ${id} was already rotated; rotate its replacement ${old.replacedBy}`,
+      );
+    }
     const now = Date.now();
     const lifetime = old.expiresAt && old.expiresAt.getTime() - old.createdAt.getTime();
     const issued = await this.tokens.issue('agent', AGENT_TOKEN_PREFIX, {

@@ -152,10 +152,15 @@ export class AgentsController {
   })
   @ApiErrors({
     400: 'Invalid report; the message names the field',
-    401: 'Missing or wrong agent token',
+    401: 'Missing, wrong, revoked or expired agent token',
+    403:
+      'A per-host token for another hostId, or an address outside its allowedCidrs or ' +
+      'ARCHNEST_AGENT_ALLOWED_CIDRS',
     413: 'Report above the 8 MiB ingest body limit',
     429: `More than ${AGENT_REPORTS_PER_MINUTE} reports a minute for this hostId`,
-    503: 'Ingest disabled (ARCHNEST_AGENT_TOKEN unset), or storage down or full (with Retry-After)',
+    503:
+      'Ingest disabled (neither ARCHNEST_AGENT_TOKEN nor any per-host token), or storage down ' +
+      'or full (with Retry-After)',
   })
   async report(
     @Body(AgentReportPipe) report: AnyAgentReport,
