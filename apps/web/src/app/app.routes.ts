@@ -28,6 +28,11 @@ export const routes: Routes = [
         loadComponent: () => import('./containers/containers').then((m) => m.Containers),
       },
       {
+        path: 'alerts',
+        title: title('Alerts'),
+        loadComponent: () => import('./alerts/alerts').then((m) => m.Alerts),
+      },
+      {
         path: 'api-keys',
         title: title('API keys'),
         loadComponent: () => import('./api-keys/api-keys').then((m) => m.ApiKeys),

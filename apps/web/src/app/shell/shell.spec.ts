@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type HarnessLoader } from '@angular/cdk/testing';
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
@@ -10,6 +10,8 @@ import { MatNavListHarness } from '@angular/material/list/testing';
 import { MatMenuHarness } from '@angular/material/menu/testing';
 import { Router, provideRouter } from '@angular/router';
 import type { User, UserRole } from '@archnest/contracts';
+import type { AlertEventPage } from '@archnest/contracts';
+import { FIRING_POLL_MS } from '../alerts/firing-alerts';
 import { Auth, TOKEN_STORAGE_KEY } from '../auth/auth';
 import { authInterceptor } from '../auth/auth-interceptor';
 import { Shell } from './shell';
@@ -52,19 +54,61 @@ function accountMenu(loader: HarnessLoader): Promise<MatMenuHarness> {
   return loader.getHarness(MatMenuHarness.with({ selector: '[aria-label="Account menu"]' }));
 }
 
+/** Answers the badge's poll: how many alerts fire now. */
+async function answerFiring(firing: number): Promise<void> {
+  const http = TestBed.inject(HttpTestingController);
+  const poll = await vi.waitFor(() =>
+    http.expectOne(
+      (r) =>
+        r.url === '/api/alerts/events' &&
+        r.params.get('status') === 'firing' &&
+        r.params.get('pageSize') === '1',
+    ),
+  );
+  poll.flush({ items: [], total: firing, page: 1, pageSize: 1, firing } satisfies AlertEventPage);
+}
+
 describe('Shell', () => {
   beforeEach(() => localStorage.clear());
+  afterEach(() => vi.useRealTimers());
+
+  it('shows no badge on Alerts while nothing fires', async () => {
+    const loader = await renderShellAs('member');
+    await answerFiring(0);
+
+    expect(await navLabels(loader)).toContain('Alerts');
+    expect(document.querySelector('.badge')).toBeNull();
+  });
+
+  it('badges Alerts with how many fire, polled every 30 s', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const loader = await renderShellAs('admin');
+    await answerFiring(2);
+    await vi.waitFor(async () => expect(await navLabels(loader)).toContain('Alerts 2(2 firing)'));
+
+    vi.advanceTimersByTime(FIRING_POLL_MS);
+    await answerFiring(0);
+    await vi.waitFor(async () => expect(await navLabels(loader)).toContain('Alerts'));
+    expect(document.querySelector('.badge')).toBeNull();
+  });
 
   it('shows a member only what members may use', async () => {
     const loader = await renderShellAs('member');
 
-    expect(await navLabels(loader)).toEqual(['Containers', 'API docs']);
+    expect(await navLabels(loader)).toEqual(['Containers', 'Alerts', 'API docs']);
   });
 
   it('shows an admin the admin pages', async () => {
     const loader = await renderShellAs('admin');
 
-    expect(await navLabels(loader)).toEqual(['Containers', 'Hosts', 'Users', 'Audit', 'API docs']);
+    expect(await navLabels(loader)).toEqual([
+      'Containers',
+      'Alerts',
+      'Hosts',
+      'Users',
+      'Audit',
+      'API docs',
+    ]);
   });
 
   it('names the signed-in user and role in the account menu', async () => {

@@ -1,5 +1,12 @@
 import { BreakpointObserver, Breakpoints } from '@angular/cdk/layout';
-import { ChangeDetectionStrategy, Component, computed, inject, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  inject,
+  viewChild,
+} from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule, MatIconRegistry } from '@angular/material/icon';
@@ -11,6 +18,7 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { DomSanitizer } from '@angular/platform-browser';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { map } from 'rxjs';
+import { FiringAlerts } from '../alerts/firing-alerts';
 import { Auth, ROLE_LABELS } from '../auth/auth';
 import { registerShellIcons } from './icons';
 import { Theme } from './theme';
@@ -19,10 +27,13 @@ interface NavItem {
   path: string;
   label: string;
   adminOnly: boolean;
+  /** Shows how many alerts fire now. */
+  firingBadge?: boolean;
 }
 
 const NAV_ITEMS: readonly NavItem[] = [
   { path: '/containers', label: 'Containers', adminOnly: false },
+  { path: '/alerts', label: 'Alerts', adminOnly: false, firingBadge: true },
   { path: '/hosts', label: 'Hosts', adminOnly: true },
   { path: '/users', label: 'Users', adminOnly: true },
   { path: '/audit', label: 'Audit', adminOnly: true },
@@ -66,6 +77,8 @@ export class Shell {
   protected readonly navItems = computed(() =>
     NAV_ITEMS.filter((item) => !item.adminOnly || this.auth.isAdmin()),
   );
+  /** Alerts firing now, polled for the badge of the Alerts entry (none shown at 0). */
+  protected readonly firing = inject(FiringAlerts).count;
   protected readonly isDark = computed(() => this.theme.scheme() === 'dark');
   protected readonly themeToggleLabel = computed(() =>
     this.isDark() ? 'Switch to light theme' : 'Switch to dark theme',
@@ -73,6 +86,7 @@ export class Shell {
 
   constructor() {
     registerShellIcons(inject(MatIconRegistry), inject(DomSanitizer));
+    inject(DestroyRef).onDestroy(inject(FiringAlerts).poll());
   }
 
   protected toggleTheme(): void {
