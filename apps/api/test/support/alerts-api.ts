@@ -1,0 +1,129 @@
+/**
+ * Helpers shared by the alerts integration tests (docs/alerts.md): the routes as an admin calls
+ * them, over either the in-process app (`Http`) or a built API process (`call`), and the waits on
+ * real receivers. Every wait polls with a deadline; nothing asserts on elapsed time.
+ */
+import type {
+  AlertChannel,
+  AlertEvent,
+  AlertEventPage,
+  AlertRule,
+  CreateAlertChannel,
+  CreateAlertRule,
+} from '@archnest/contracts';
+import { runDocker } from '../harness/docker-engine';
+import { waitFor } from '../harness/proc';
+import { call } from './agent-load';
+import type { WebhookReceiver, WebhookRequest } from './alert-receivers';
+import type { Http } from './http';
+
+/** The subset of an HTTP client the alerts helpers need, for Http and for a process API. */
+export interface AlertsClient {
+  send<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<{
+    status: number;
+    body: T;
+    text: string;
+  }>;
+}
+
+export function inProcess(http: Http): AlertsClient {
+  return { send: (method, path, body) => http.send(method, path, body) };
+}
+
+export function overHttp(baseUrl: string, token: string): AlertsClient {
+  return {
+    async send<T>(method: string, path: string, body?: unknown) {
+      const reply = await call<T>(baseUrl, method, path, { token, body });
+      return { status: reply.status, body: reply.body, text: JSON.stringify(reply.body) };
+    },
+  };
+}
+
+async function created<T>(client: AlertsClient, path: string, body: unknown): Promise<T> {
+  const reply = await client.send<T>('POST', path, body);
+  if (reply.status !== 201) {
+    throw new Error(`POST ${path} failed: ${reply.status} ${reply.text}`);
+  }
+  return reply.body;
+}
+
+export const createChannel = (client: AlertsClient, body: CreateAlertChannel) =>
+  created<AlertChannel>(client, '/api/alerts/channels', body);
+
+export const createRule = (client: AlertsClient, body: CreateAlertRule) =>
+  created<AlertRule>(client, '/api/alerts/rules', body);
+
+/** Every event (newest first), optionally of one status. */
+export async function listEvents(
+  client: AlertsClient,
+  status?: 'firing' | 'resolved',
+): Promise<AlertEventPage> {
+  const query = status ? `status=${status}&` : '';
+  const reply = await client.send<AlertEventPage>(
+    'GET',
+    `/api/alerts/events?${query}page=1&pageSize=200`,
+  );
+  if (reply.status !== 200) {
+    throw new Error(`GET /api/alerts/events failed: ${reply.status} ${reply.text}`);
+  }
+  return reply.body;
+}
+
+/** The events of one rule (newest first). */
+export async function eventsOf(client: AlertsClient, ruleId: string): Promise<AlertEvent[]> {
+  return (await listEvents(client)).items.filter((event) => event.ruleId === ruleId);
+}
+
+/** Polls the events until `check` accepts one of the rule's; returns it. */
+export async function waitForEvent(
+  client: AlertsClient,
+  what: string,
+  ruleId: string,
+  check: (event: AlertEvent) => boolean,
+  timeoutMs = 30_000,
+): Promise<AlertEvent> {
+  let found: AlertEvent | undefined;
+  await waitFor(
+    what,
+    async () => (found = (await eventsOf(client, ruleId)).find(check)) !== undefined,
+    timeoutMs,
+  );
+  return found as AlertEvent;
+}
+
+/** Notifications of one transition about one container (or one host, with container null). */
+export function notifications(
+  receiver: WebhookReceiver,
+  status: 'firing' | 'resolved',
+  fields: Record<string, unknown>,
+): WebhookRequest[] {
+  return receiver.matching({ status, ...fields }).filter((request) => request.answered === 200);
+}
+
+/** Waits until the receiver has accepted a notification of that transition; returns the first. */
+export async function waitForNotification(
+  receiver: WebhookReceiver,
+  status: 'firing' | 'resolved',
+  fields: Record<string, unknown>,
+  timeoutMs = 30_000,
+): Promise<WebhookRequest> {
+  await waitFor(
+    `a ${status} notification for ${JSON.stringify(fields)}`,
+    () => notifications(receiver, status, fields).length > 0,
+    timeoutMs,
+  );
+  return notifications(receiver, status, fields)[0];
+}
+
+/** `docker stop` / `docker start` with the CLI on the private engine, behind ArchNest's back. */
+export async function cliStop(name: string): Promise<void> {
+  await runDocker(['stop', '--time', '1', name]);
+}
+
+export async function cliStart(name: string): Promise<void> {
+  await runDocker(['start', name]);
+}
