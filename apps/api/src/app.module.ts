@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CryptoModule } from './common/crypto/crypto.module';
@@ -37,6 +38,7 @@ export class AppModule {
         HealthModule,
         ContainerSourcesModule,
         MetricsModule,
+        AlertsModule,
         AgentsModule,
         DockerSshModule,
         DockerTcpModule,

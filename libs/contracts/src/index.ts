@@ -8,3 +8,4 @@ export * from './hosts';
 export * from './masking';
 export * from './metrics';
 export * from './tokens';
+export * from './alerts';

@@ -29,6 +29,17 @@ export interface AppConfig {
   /** How often each SSH target's `docker stats` is sampled for history; 0 = off. */
   sshStatsIntervalMs: number;
   metrics: MetricsConfig;
+  alerts: AlertsConfig;
+}
+
+/** Alerts (docs/alerts.md). */
+export interface AlertsConfig {
+  /** How often the rules are evaluated; 0 = alerts off. */
+  intervalMs: number;
+  /** The first retry of a failed delivery waits this long; each next one twice as long. */
+  retryBaseMs: number;
+  /** A delivery is given up after this many tries. */
+  maxTries: number;
 }
 
 /** The metrics history (docs/metrics.md). */
@@ -112,6 +123,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         3600: (vars.ARCHNEST_METRICS_RETENTION_1H_DAYS ?? 365) * DAY,
       }),
       scrapeToken: vars.ARCHNEST_METRICS_TOKEN ?? null,
+    },
+    alerts: {
+      intervalMs: vars.ARCHNEST_ALERTS_INTERVAL_MS ?? 10_000,
+      retryBaseMs: vars.ARCHNEST_ALERTS_RETRY_BASE_MS ?? 5_000,
+      maxTries: vars.ARCHNEST_ALERTS_MAX_TRIES ?? 10,
     },
   };
 }

@@ -28,6 +28,11 @@ const DOCKER_STATS_INTERVAL_RULE =
 const SSH_STATS_INTERVAL_RULE =
   'ARCHNEST_SSH_STATS_INTERVAL_MS must be 0 (off) or milliseconds from 1000 to 3600000';
 
+const ALERTS_INTERVAL_RULE =
+  'ARCHNEST_ALERTS_INTERVAL_MS must be 0 (off) or milliseconds from 1000 to 3600000';
+
+const ALERTS_RETRY_RULE = 'ARCHNEST_ALERTS_RETRY_BASE_MS must be milliseconds from 100 to 600000';
+
 function isCidrList(value: string): boolean {
   return value.split(',').every((part) => parseCidr(part) !== null);
 }
@@ -153,6 +158,24 @@ export class EnvironmentVariables {
   @Min(1000, { message: SSH_STATS_INTERVAL_RULE })
   @Max(3_600_000, { message: SSH_STATS_INTERVAL_RULE })
   ARCHNEST_SSH_STATS_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @ValidateIf((vars: EnvironmentVariables) => vars.ARCHNEST_ALERTS_INTERVAL_MS !== 0)
+  @IsInt({ message: ALERTS_INTERVAL_RULE })
+  @Min(1000, { message: ALERTS_INTERVAL_RULE })
+  @Max(3_600_000, { message: ALERTS_INTERVAL_RULE })
+  ARCHNEST_ALERTS_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: ALERTS_RETRY_RULE })
+  @Min(100, { message: ALERTS_RETRY_RULE })
+  @Max(600_000, { message: ALERTS_RETRY_RULE })
+  ARCHNEST_ALERTS_RETRY_BASE_MS?: number;
+
+  @Bounded('ARCHNEST_ALERTS_MAX_TRIES', 'tries', 100)
+  ARCHNEST_ALERTS_MAX_TRIES?: number;
 
   @IsOptional()
   @Transform(emptyToUndefined)

@@ -15,6 +15,6 @@ import { SamplingLeases } from './sampling-leases';
 @Module({
   controllers: [MetricsController, PrometheusController],
   providers: [MetricsStore, MetricsRecorder, SamplingLeases, MetricsMaintenance, MetricsService],
-  exports: [MetricsRecorder, SamplingLeases],
+  exports: [MetricsRecorder, SamplingLeases, MetricsStore],
 })
 export class MetricsModule {}

@@ -40,6 +40,12 @@ export interface LatestRow
   t: number;
 }
 
+/** A series' average CPU and memory % over a window (AverageRow of `averages`). */
+export interface AverageRow extends SeriesKey {
+  cpu: number | null;
+  mem: number | null;
+}
+
 /** Which series a history query sums: one container, or all of a host's. */
 export type SeriesFilter = { seriesId: number } | { source: string; hostId: string };
 
@@ -325,6 +331,35 @@ export class MetricsStore {
    * Takes or renews the lease of one host for `holder` until `expiresAt` (ms), unless another
    * holder's lease is still running; true when `holder` holds it now. One atomic upsert.
    */
+  /**
+   * Each series' average CPU % and memory % (of its limit) since `since` (epoch seconds), for
+   * the series whose samples reach back to `coveredBy` (the alerts' cpu-above / memory-above).
+   * Led by the series so each reads its own range of the (series_id, t) key.
+   */
+  async averages(since: number, coveredBy: number): Promise<AverageRow[]> {
+    const rows: {
+      source: string;
+      host_id: string;
+      container: string;
+      cpu: unknown;
+      mem: unknown;
+    }[] = await this.db.query(
+      'SELECT s.source, s.host_id, s.container, AVG(m.cpu) AS cpu, ' +
+        'AVG(CASE WHEN m.mem_limit > 0 THEN 100.0 * m.mem / m.mem_limit END) AS mem ' +
+        'FROM metric_series s JOIN metric_samples m ON m.series_id = s.id AND m.t >= ' +
+        `${this.placeholder(1)} GROUP BY s.id, s.source, s.host_id, s.container ` +
+        `HAVING MIN(m.t) <= ${this.placeholder(2)}`,
+      [since, coveredBy],
+    );
+    return rows.map((row) => ({
+      source: row.source,
+      hostId: row.host_id,
+      container: row.container,
+      cpu: row.cpu === null ? null : Number(row.cpu),
+      mem: row.mem === null ? null : Number(row.mem),
+    }));
+  }
+
   async claimLease(
     source: string,
     hostId: string,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import type { Driver } from 'typeorm/driver/Driver';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { AgentReportEntity } from './agent-report.entity';
@@ -156,6 +156,17 @@ export class AgentReportsRepository {
         ? { ...report, reportedAt: stats.reportedAt, receivedAt: stats.receivedAt }
         : report;
     });
+  }
+
+  /** The stored containers (JSON) of these hosts. */
+  async findReportJson(hostIds: readonly string[]): Promise<Map<string, string>> {
+    const rows = hostIds.length
+      ? await this.reports.find({
+          select: ['hostId', 'reportJson'],
+          where: { hostId: In([...hostIds]) },
+        })
+      : [];
+    return new Map(rows.map((row) => [row.hostId, row.reportJson]));
   }
 
   /** The host's report and the stats of its latest steady report when they apply to it. */

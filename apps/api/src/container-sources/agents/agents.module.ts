@@ -14,5 +14,6 @@ import { AgentsService } from './agents.service';
   imports: [TypeOrmModule.forFeature([AgentReportEntity, AgentStatsEntity]), AccessTokensModule],
   controllers: [AgentsController, AgentTokensController],
   providers: [AgentsService, AgentReportsRepository, AgentReportWriter, AgentTokensService],
+  exports: [AgentReportsRepository],
 })
 export class AgentsModule {}

@@ -1,4 +1,5 @@
 import type { MetricsRecorder, MetricsRound } from '../../metrics/metrics-recorder';
+import type { HostObservations } from '../../alerts/evaluation/host-observations';
 import type { SamplingLeases } from '../../metrics/sampling-leases';
 import type { CommandResult } from '../../ssh/exec-command';
 import type { DockerSshRunner } from './docker-ssh.runner';
@@ -74,7 +75,11 @@ function samplerWith(
   const leases = {
     holds: () => Promise.resolve(options.holds ?? true),
   } as unknown as SamplingLeases;
-  const sampler = new SshStatsSampler(targets, runner, recorder, leases, {
+  const observations = {
+    recordRound: jest.fn(),
+    recordFailure: jest.fn(),
+  } as unknown as HostObservations;
+  const sampler = new SshStatsSampler(targets, runner, recorder, leases, observations, {
     sshStatsIntervalMs: options.intervalMs ?? 15_000,
   });
   return { sampler, rounds };

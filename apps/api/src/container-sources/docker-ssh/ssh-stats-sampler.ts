@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { HostObservations } from '../../alerts/evaluation/host-observations';
 import { MetricsRecorder } from '../../metrics/metrics-recorder';
 import { SamplingLeases } from '../../metrics/sampling-leases';
 import { dockerCli } from './docker-cli';
@@ -18,7 +19,7 @@ import { SshTargetsRepository } from './ssh-targets.repository';
  * Samples every pinned SSH target for the metrics history every `sshStatsIntervalMs`: one
  * `docker stats` of all running containers, and beside it the `docker ps` the container list
  * runs (for the images; docker stats has no image column), on the target's pooled connection.
- * Each target is sampled on its own with the runner's timeouts, so a target that is down or slow
+ * The `docker ps` round is also what the alerts read (HostObservations). Each target is sampled on its own with the runner's timeouts, so a target that is down or slow
  * delays no other; one whose last sample still runs is skipped. Failures are not logged: a down
  * target is normal, and the containers routes report it.
  */
@@ -34,6 +35,7 @@ export class SshStatsSampler implements OnApplicationBootstrap, BeforeApplicatio
     private readonly runner: DockerSshRunner,
     private readonly recorder: MetricsRecorder,
     private readonly leases: SamplingLeases,
+    private readonly observations: HostObservations,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'sshStatsIntervalMs'>,
   ) {
     this.intervalMs = config.sshStatsIntervalMs;
@@ -68,7 +70,12 @@ export class SshStatsSampler implements OnApplicationBootstrap, BeforeApplicatio
       return Promise.resolve();
     }
     const round = this.take(target)
-      .catch(() => undefined) // unreachable, slow or no docker: the next round tries again
+      // Unreachable, slow or no docker: the alerts see it, and the next round tries again.
+      .catch((error: unknown) => {
+        if (this.enabled) {
+          this.observations.recordFailure('docker-ssh', target.id, target.name, error);
+        }
+      })
       .finally(() => this.rounds.delete(target.id));
     this.rounds.set(target.id, round);
     return round;
@@ -88,9 +95,8 @@ export class SshStatsSampler implements OnApplicationBootstrap, BeforeApplicatio
     if (!this.enabled || !(await this.targets.findById(target.id))) {
       return; // removed while it was sampled
     }
-    const images = new Map(
-      parsePs(ps.stdout).map((container) => [container.name, container.image]),
-    );
+    const containers = parsePs(ps.stdout);
+    const images = new Map(containers.map((container) => [container.name, container.image]));
     this.recorder.record({
       source: 'docker-ssh',
       hostId: target.id,
@@ -100,6 +106,13 @@ export class SshStatsSampler implements OnApplicationBootstrap, BeforeApplicatio
         image: images.get(name) ?? '',
         stats: figures,
       })),
+    });
+    this.observations.recordRound({
+      source: 'docker-ssh',
+      hostId: target.id,
+      hostName: target.name,
+      at: stats.at,
+      containers,
     });
   }
 }

@@ -1,4 +1,5 @@
 import type { MetricsRecorder } from '../../metrics/metrics-recorder';
+import type { HostObservations } from '../../alerts/evaluation/host-observations';
 import type { SamplingLeases } from '../../metrics/sampling-leases';
 import type Docker from 'dockerode';
 import type { EngineInspect, EngineStats } from '../docker-json/engine-types';
@@ -51,7 +52,9 @@ describe('DockerTcpStatsCollector', () => {
         }),
     );
     const docker = {
-      listContainers: jest.fn(() => Promise.resolve([{ Id: ID, Names: ['/web'] }])),
+      listContainers: jest.fn(() =>
+        Promise.resolve([{ Id: ID, Names: ['/web'], State: 'running', Status: 'Up 3 seconds' }]),
+      ),
       getContainer: () => ({ stats }),
     } as unknown as Docker;
     const engines = {
@@ -71,7 +74,11 @@ describe('DockerTcpStatsCollector', () => {
     const hosts = { list: () => Promise.resolve([host]) } as unknown as DockerTcpHostsRepository;
     const recorder = { record: jest.fn() } as unknown as MetricsRecorder;
     const leases = { holds: () => Promise.resolve(true) } as unknown as SamplingLeases;
-    return new DockerTcpStatsCollector(hosts, engines, recorder, leases, {
+    const observations = {
+      recordRound: jest.fn(),
+      recordFailure: jest.fn(),
+    } as unknown as HostObservations;
+    return new DockerTcpStatsCollector(hosts, engines, recorder, leases, observations, {
       dockerStatsIntervalMs: intervalMs,
     });
   }

@@ -7,9 +7,12 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import type { RoundContainer } from '../../alerts/evaluation/observations';
 import { engineTime } from '../docker-json/docker-status';
+import { toContainerSummary } from '../docker-json/normalize';
 import type { EngineInspect, EngineListItem } from '../docker-json/engine-types';
 import { errorReason } from '../../common/errors/error-reason';
+import { HostObservations } from '../../alerts/evaluation/host-observations';
 import { MetricsRecorder } from '../../metrics/metrics-recorder';
 import { SamplingLeases } from '../../metrics/sampling-leases';
 import type { DockerHostEntity } from './docker-host.entity';
@@ -56,6 +59,11 @@ async function forEachLimited<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+function toRoundContainer(item: EngineListItem): RoundContainer {
+  const { id, name, state, status } = toContainerSummary(item);
+  return { id, name, state, status };
+}
+
 /** One host's figures and the samples its running round is taking, by container id. */
 class HostFigures {
   readonly latest = new Map<string, CollectedStats>();
@@ -85,6 +93,7 @@ export class DockerTcpStatsCollector implements OnApplicationBootstrap, BeforeAp
     private readonly engines: DockerTcpEngineClients,
     private readonly recorder: MetricsRecorder,
     private readonly leases: SamplingLeases,
+    private readonly observations: HostObservations,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'dockerStatsIntervalMs'>,
   ) {
     this.intervalMs = config.dockerStatsIntervalMs;
@@ -171,11 +180,21 @@ export class DockerTcpStatsCollector implements OnApplicationBootstrap, BeforeAp
         figures.latest.clear(); // another replica samples it; requests ask the engine
         return;
       }
-      const running = await this.engines.call(
-        host,
-        (docker, signal) => listContainers(docker, signal, 'running'),
-        SAFE_TO_RESEND,
-      );
+      let listed: EngineListItem[];
+      try {
+        listed = await this.engines.call(
+          host,
+          (docker, signal) => listContainers(docker, signal, 'all'),
+          SAFE_TO_RESEND,
+        );
+      } catch (error) {
+        if (current()) {
+          this.observations.recordFailure('docker-tcp', host.id, host.name, error);
+        }
+        return; // its last round ages out, and requests report the fault themselves
+      }
+      const at = new Date();
+      const running = listed.filter((item) => item.State === 'running');
       await forEachLimited(running, SAMPLES_IN_FLIGHT, async ({ Id: id }) => {
         if (current()) {
           await this.sample(host, id, figures);
@@ -187,9 +206,16 @@ export class DockerTcpStatsCollector implements OnApplicationBootstrap, BeforeAp
         .forEach((id) => figures.latest.delete(id));
       if (current()) {
         this.record(host, running, figures);
+        this.observations.recordRound({
+          source: 'docker-tcp',
+          hostId: host.id,
+          hostName: host.name,
+          at,
+          containers: listed.map(toRoundContainer),
+        });
       }
     } catch {
-      // Unreachable: its last round ages out, and requests report the fault themselves.
+      // A sample failed on its own and was dropped; the next round tries again.
     }
   }
 

@@ -5,6 +5,7 @@ import { SshTargets1764518400000 } from './1764518400000-ssh-targets';
 import { MetricsHistory1764604800000 } from './1764604800000-metrics-history';
 import { AgentDeltaReports1764691200000 } from './1764691200000-agent-delta-reports';
 import { AccessTokens1764777600000 } from './1764777600000-access-tokens';
+import { Alerts1764864000000 } from './1764864000000-alerts';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   MetricsHistory1764604800000,
   AgentDeltaReports1764691200000,
   AccessTokens1764777600000,
+  Alerts1764864000000,
 ];
