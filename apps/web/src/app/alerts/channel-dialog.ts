@@ -64,7 +64,7 @@ export class ChannelDialog {
     type: [this.channel?.type ?? 'webhook'],
     url: [this.channel?.url ?? ''],
     enabled: [this.channel?.enabled ?? true],
-    secret: [''],
+    secret: ['', [Validators.minLength(8), Validators.maxLength(256)]],
     clearSecret: [false],
     from: [this.channel?.email?.from ?? ''],
     to: [this.channel?.email?.to.join(', ') ?? ''],

@@ -29,6 +29,9 @@ import { SOURCE_LABELS, hostKey } from '../containers/sources';
 import { AlertsApi } from './alerts-api';
 import { KINDS, MAX_FOR_SECONDS, takesThreshold } from './rule-kinds';
 
+/** Docker container-name characters plus the glob's `*` and `?`. */
+export const CONTAINER_GLOB = /^\s*[a-zA-Z0-9_.*?-]{1,256}\s*$/;
+
 export interface RuleDialogData {
   rule: AlertRule | null;
   channels: readonly AlertChannel[];
@@ -153,7 +156,7 @@ export class RuleDialog {
     channelIds: [this.rule?.channelIds ?? ([] as string[])],
     source: this.fb.control<SourceKind | ''>(this.rule?.scope?.source ?? ''),
     host: [scopeHost(this.rule?.scope ?? null, this.data.hosts)],
-    container: [this.rule?.scope?.container ?? ''],
+    container: [this.rule?.scope?.container ?? '', Validators.pattern(CONTAINER_GLOB)],
     enabled: [this.rule?.enabled ?? true],
   });
   protected readonly kind = toSignal(this.form.controls.kind.valueChanges, {
