@@ -12,6 +12,7 @@ const PARTS = {
   'docker-ssh-list': async () => (await import('./bench/docker-ssh-list.mjs')).benchDockerSshList(),
   metrics: async () => (await import('./bench/metrics.mjs')).benchMetrics(),
   tokens: async () => (await import('./bench/agent-tokens.mjs')).benchTokens(),
+  alerts: async () => (await import('./bench/alerts.mjs')).benchAlerts(),
 };
 
 /** Former names of parts, still accepted. */

@@ -38,17 +38,21 @@ async function waitUntilUp(url, child) {
 }
 
 /** Starts a node script as a server on a free loopback port; stop() ends it by its PID. */
-export async function startServer(script, env = {}, probePath = '/') {
+export async function startServer(script, env = {}, probePath = '/', { capture = false } = {}) {
   const port = await freePort();
   const child = spawn(process.execPath, [script], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', capture ? 'pipe' : 'ignore', 'inherit'],
   });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
   await waitUntilUp(`${url}${probePath}`, child);
   return {
     url,
     pid: child.pid,
+    /** What it printed so far (with `capture`). */
+    output: () => output,
     stop: () =>
       new Promise((done) => {
         child.once('exit', done);
@@ -58,12 +62,13 @@ export async function startServer(script, env = {}, probePath = '/') {
 }
 
 /** The built API on SQLite in a fresh temp dir, with an admin and extra env. */
-export async function startApi(env = {}) {
+export async function startApi(env = {}, options = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'archnest-bench-'));
   const server = await startServer(
     join(root, 'dist/apps/api/main.js'),
     { ARCHNEST_DATA_DIR: dataDir, ARCHNEST_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env },
     '/api/health',
+    options,
   );
   return {
     ...server,

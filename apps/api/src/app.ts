@@ -9,7 +9,7 @@ import type { FastifyBodyParser, FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { applyRouteBodyLimits, DEFAULT_BODY_LIMIT, rejectDeepBodies } from './common/body-limits';
-import type { AppConfig } from './config/app-config';
+import { type AppConfig, logLevelsUpTo } from './config/app-config';
 import { rewriteContainerAlias } from './containers/container-route-aliases';
 import { serveConsole } from './console/serve-console';
 import { setupOpenApi } from './openapi';
@@ -34,7 +34,7 @@ export async function createApp(
       rewriteUrl: (request: IncomingMessage | Http2ServerRequest) =>
         rewriteContainerAlias(request.method, request.url ?? '/'),
     }),
-    { logger: options.logger ?? ['log', 'warn', 'error'], bufferLogs: false },
+    { logger: options.logger ?? logLevelsUpTo(config.logLevel), bufferLogs: false },
   );
   useBodyParsers(app);
   applyRouteBodyLimits(app);

@@ -1,5 +1,10 @@
 import { resolve } from 'node:path';
-import { InvalidEnvironmentError, parseEnvironment } from './environment';
+import {
+  InvalidEnvironmentError,
+  LOG_LEVELS,
+  type LogLevelName,
+  parseEnvironment,
+} from './environment';
 import { loadOrCreateSecrets } from './secrets';
 
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
@@ -30,6 +35,8 @@ export interface AppConfig {
   sshStatsIntervalMs: number;
   metrics: MetricsConfig;
   alerts: AlertsConfig;
+  /** The most verbose level logged (ARCHNEST_LOG_LEVEL). */
+  logLevel: LogLevelName;
 }
 
 /** Alerts (docs/alerts.md). */
@@ -124,10 +131,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       }),
       scrapeToken: vars.ARCHNEST_METRICS_TOKEN ?? null,
     },
+    logLevel: vars.ARCHNEST_LOG_LEVEL ?? 'log',
     alerts: {
       intervalMs: vars.ARCHNEST_ALERTS_INTERVAL_MS ?? 10_000,
       retryBaseMs: vars.ARCHNEST_ALERTS_RETRY_BASE_MS ?? 5_000,
       maxTries: vars.ARCHNEST_ALERTS_MAX_TRIES ?? 10,
     },
   };
+}
+
+/** The Nest log levels ARCHNEST_LOG_LEVEL turns on. */
+export function logLevelsUpTo(level: LogLevelName): LogLevelName[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
 }

@@ -28,6 +28,10 @@ const DOCKER_STATS_INTERVAL_RULE =
 const SSH_STATS_INTERVAL_RULE =
   'ARCHNEST_SSH_STATS_INTERVAL_MS must be 0 (off) or milliseconds from 1000 to 3600000';
 
+/** From the least to the most verbose; each level logs those before it too. */
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
 const ALERTS_INTERVAL_RULE =
   'ARCHNEST_ALERTS_INTERVAL_MS must be 0 (off) or milliseconds from 1000 to 3600000';
 
@@ -158,6 +162,11 @@ export class EnvironmentVariables {
   @Min(1000, { message: SSH_STATS_INTERVAL_RULE })
   @Max(3_600_000, { message: SSH_STATS_INTERVAL_RULE })
   ARCHNEST_SSH_STATS_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(LOG_LEVELS, { message: `ARCHNEST_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  ARCHNEST_LOG_LEVEL?: LogLevelName;
 
   @IsOptional()
   @Transform(toInt)

@@ -1,3 +1,4 @@
+import { RecentFigures } from './recent-figures';
 import { Logger } from '@nestjs/common';
 import type { ContainerStats } from '@archnest/contracts';
 import { MetricsRecorder, type MetricsRound } from './metrics-recorder';
@@ -71,7 +72,7 @@ describe('MetricsRecorder', () => {
 
   it('writes every round of a tick in one insert, at whole seconds, with cached series ids', async () => {
     const { store, written, ensureSeries } = fakeStore();
-    const recorder = new MetricsRecorder(store, config(true));
+    const recorder = new MetricsRecorder(store, new RecentFigures(), config(true));
     recorder.record(round('web'));
     recorder.record(round('db'));
     await recorder.flush();
@@ -88,7 +89,7 @@ describe('MetricsRecorder', () => {
 
   it('joins whole rounds into statements of about a thousand rows, never splitting one', async () => {
     const { store, written } = fakeStore();
-    const recorder = new MetricsRecorder(store, config(true));
+    const recorder = new MetricsRecorder(store, new RecentFigures(), config(true));
     for (const host of ['a', 'b', 'c']) {
       const containers = Array.from({ length: 600 }, (_, i) => ({
         name: `c${i}`,
@@ -103,7 +104,7 @@ describe('MetricsRecorder', () => {
 
   it('drops what overflows a tick with one warning, and recovers after a full tick', async () => {
     const { store, written } = fakeStore();
-    const recorder = new MetricsRecorder(store, config(true));
+    const recorder = new MetricsRecorder(store, new RecentFigures(), config(true));
     const containers = Array.from({ length: 30_000 }, (_, i) => ({
       name: `c${i}`,
       image: 'x',
@@ -128,10 +129,10 @@ describe('MetricsRecorder', () => {
 
   it('skips containers without stats and records nothing when history is off', async () => {
     const { store, written } = fakeStore();
-    const on = new MetricsRecorder(store, config(true));
+    const on = new MetricsRecorder(store, new RecentFigures(), config(true));
     on.record({ ...round('web'), containers: [{ name: 'web', image: 'x', stats: null }] });
     await on.flush();
-    const off = new MetricsRecorder(store, config(false));
+    const off = new MetricsRecorder(store, new RecentFigures(), config(false));
     off.record(round('web'));
     await off.flush();
     expect(written).toEqual([]);
@@ -139,7 +140,7 @@ describe('MetricsRecorder', () => {
 
   it('pauses with one warning while the database fails, drops that tick, then logs one recovery', async () => {
     const { store, written, state } = fakeStore();
-    const recorder = new MetricsRecorder(store, config(true));
+    const recorder = new MetricsRecorder(store, new RecentFigures(), config(true));
     state.down = true;
     for (let tick = 0; tick < 3; tick++) {
       recorder.record(round('web'));
@@ -160,7 +161,7 @@ describe('MetricsRecorder', () => {
   it('never throws into the caller, and returns before anything is written', () => {
     const { store, state } = fakeStore();
     state.down = true;
-    const recorder = new MetricsRecorder(store, config(true));
+    const recorder = new MetricsRecorder(store, new RecentFigures(), config(true));
     expect(() => recorder.record(round('web'))).not.toThrow();
     expect(store.insertSamples).not.toHaveBeenCalled();
   });

@@ -9,6 +9,7 @@ import {
 import { errorReason } from '../common/errors/error-reason';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsStore, type SampleRow, type SeriesKey, seriesKey } from './metrics.store';
+import { RecentFigures } from './recent-figures';
 
 /** What every source hands over after a collector round, an SSH sample or an agent report. */
 export interface MetricsRound {
@@ -68,6 +69,7 @@ export class MetricsRecorder implements OnModuleInit, BeforeApplicationShutdown 
 
   constructor(
     private readonly store: MetricsStore,
+    private readonly recent: RecentFigures,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'metrics'>,
   ) {}
 
@@ -101,6 +103,10 @@ export class MetricsRecorder implements OnModuleInit, BeforeApplicationShutdown 
     if (containers.length === 0) {
       return;
     }
+    const t = Math.floor(round.at.getTime() / 1_000);
+    for (const { name, stats } of containers) {
+      this.recent.add(round.source, round.hostId, name, t, stats.cpuPercent, memoryPercent(stats));
+    }
     if (this.pendingSamples + containers.length > MAX_PENDING_SAMPLES) {
       this.overflowed = true;
       this.pause(
@@ -109,7 +115,6 @@ export class MetricsRecorder implements OnModuleInit, BeforeApplicationShutdown 
       );
       return;
     }
-    const t = Math.floor(round.at.getTime() / 1_000);
     this.pending.push({ source: round.source, hostId: round.hostId, t, containers });
     this.pendingSamples += containers.length;
   }
@@ -221,6 +226,12 @@ export class MetricsRecorder implements OnModuleInit, BeforeApplicationShutdown 
       this.dropped = 0;
     }
   }
+}
+
+function memoryPercent({ memUsage, memLimit }: ContainerStats): number | null {
+  return memUsage !== null && memLimit !== null && memLimit > 0
+    ? (100 * memUsage) / memLimit
+    : null;
 }
 
 function toRow(seriesId: number, t: number, stats: ContainerStats): SampleRow {

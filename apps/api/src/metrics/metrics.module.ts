@@ -5,6 +5,7 @@ import { MetricsRecorder } from './metrics-recorder';
 import { MetricsService } from './metrics.service';
 import { MetricsStore } from './metrics.store';
 import { PrometheusController } from './prometheus/prometheus.controller';
+import { RecentFigures } from './recent-figures';
 import { SamplingLeases } from './sampling-leases';
 
 /**
@@ -14,7 +15,14 @@ import { SamplingLeases } from './sampling-leases';
 @Global()
 @Module({
   controllers: [MetricsController, PrometheusController],
-  providers: [MetricsStore, MetricsRecorder, SamplingLeases, MetricsMaintenance, MetricsService],
-  exports: [MetricsRecorder, SamplingLeases, MetricsStore],
+  providers: [
+    MetricsStore,
+    MetricsRecorder,
+    RecentFigures,
+    SamplingLeases,
+    MetricsMaintenance,
+    MetricsService,
+  ],
+  exports: [MetricsRecorder, SamplingLeases, MetricsStore, RecentFigures],
 })
 export class MetricsModule {}

@@ -328,10 +328,6 @@ export class MetricsStore {
   }
 
   /**
-   * Takes or renews the lease of one host for `holder` until `expiresAt` (ms), unless another
-   * holder's lease is still running; true when `holder` holds it now. One atomic upsert.
-   */
-  /**
    * Each series' average CPU % and memory % (of its limit) since `since` (epoch seconds), for
    * the series whose samples reach back to `coveredBy` (the alerts' cpu-above / memory-above).
    * Led by the series so each reads its own range of the (series_id, t) key.
@@ -360,6 +356,10 @@ export class MetricsStore {
     }));
   }
 
+  /**
+   * Takes or renews the lease of one host for `holder` until `expiresAt` (ms), unless another
+   * holder's lease is still running; true when `holder` holds it now. One atomic upsert.
+   */
   async claimLease(
     source: string,
     hostId: string,

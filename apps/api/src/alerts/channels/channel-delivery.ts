@@ -105,6 +105,23 @@ export function sign(body: string, secret: string): string {
   return createHmac('sha256', secret).update(body).digest('hex');
 }
 
+/**
+ * Why fetch failed: undici's `fetch failed` carries the reason (`connect ECONNREFUSED …`) in its
+ * cause; a timeout is an AbortSignal's. Read by shape: the errors may come from another realm.
+ */
+function fetchFailure(error: unknown): string {
+  const { name, message, cause } = (error ?? {}) as {
+    name?: string;
+    message?: string;
+    cause?: unknown;
+  };
+  if (name === 'TimeoutError') {
+    return `no answer within ${TIMEOUT_MS / 1_000} s`;
+  }
+  const inner = (cause as { message?: unknown } | undefined)?.message;
+  return typeof inner === 'string' ? inner : (message ?? String(error));
+}
+
 async function sendHttp(
   channel: OpenChannel,
   notification: AlertNotification,
@@ -120,10 +137,7 @@ async function sendHttp(
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
-    const reason =
-      error instanceof Error
-        ? ((error.cause as Error | undefined)?.message ?? error.message)
-        : String(error);
+    const reason = fetchFailure(error);
     throw new DeliveryError(cut(reason), { status: null, response: cut(reason) });
   }
   const answer = { status: response.status, response: cut(await response.text().catch(() => '')) };

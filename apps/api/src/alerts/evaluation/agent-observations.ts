@@ -10,6 +10,9 @@ import type { ObservedContainer, ObservedHost } from './observations';
 /** Reports are read this many hosts per query. */
 const HOSTS_PER_QUERY = 500;
 
+/** Inventories parsed between two yields to the event loop. */
+const PARSED_PER_TURN = 50;
+
 type Cached = { key: string; containers: ObservedContainer[] };
 
 /** A stored inventory is the same while its digest is (v2 agents), or its receive time (v1). */
@@ -54,7 +57,10 @@ export class AgentObservations {
     for (let i = 0; i < changed.length; i += HOSTS_PER_QUERY) {
       const batch = changed.slice(i, i + HOSTS_PER_QUERY);
       const json = await this.reports.findReportJson(batch.map((host) => host.hostId));
-      for (const host of batch) {
+      for (const [index, host] of batch.entries()) {
+        if (index % PARSED_PER_TURN === PARSED_PER_TURN - 1) {
+          await new Promise((resolve) => setImmediate(resolve)); // let requests in between
+        }
         const report = json.get(host.hostId);
         if (report !== undefined) {
           const containers = (JSON.parse(report) as AgentContainer[]).map(toObserved);

@@ -11,7 +11,8 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { errorReason } from '../../common/errors/error-reason';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import { MetricsStore } from '../../metrics/metrics.store';
+import { type AverageRow, MetricsStore } from '../../metrics/metrics.store';
+import { RecentFigures } from '../../metrics/recent-figures';
 import { SamplingLeases } from '../../metrics/sampling-leases';
 import { AlertChannelEntity } from '../channels/alert-channel.entity';
 import { AlertDeliveryEntity, AlertEventEntity } from '../events/alert-event.entity';
@@ -19,13 +20,15 @@ import { AlertRuleEntity } from '../rules/alert-rule.entity';
 import { AgentObservations } from './agent-observations';
 import { AlertMemoryEntity } from './alert-memory.entity';
 import {
+  type Average,
   type Averages,
   type AveragesByWindow,
-  averageKey,
   type Condition,
   conditionKey,
   conditionsOf,
   type EvaluatedRule,
+  hostKey,
+  OpenAlerts,
 } from './conditions';
 import { ExpectedStops } from './expected-stops';
 import { type HostMemory, nextMemory } from './host-memory';
@@ -38,10 +41,23 @@ const OBSERVATION_ROUNDS = 3;
 const OBSERVATION_SLACK_MS = 30_000;
 /** Rows of hosts no collector renewed for this long are deleted. */
 const OBSERVATION_PRUNE_MS = 86_400_000;
+/** How often they are looked for. */
+const PRUNE_EVERY_MS = 600_000;
 /** Memory rows are written this many per statement. */
 const MEMORY_ROWS_PER_STATEMENT = 200;
 
-const memoryKey = (source: string, hostId: string): string => `${source}\n${hostId}`;
+/** Hosts whose memory is worked out between two yields to requests waiting on the event loop. */
+const HOSTS_PER_SLICE = 100;
+
+/**
+ * A window's averages are read again after a quarter of it (at most 30 s, at least a round):
+ * a quarter of a window moves its average little, and the read costs one range per series.
+ */
+function averagesMaxAgeMs(windowSeconds: number, intervalMs: number): number {
+  return Math.max(intervalMs, Math.min(30_000, (windowSeconds * 1_000) / 4));
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** What one round changes in the database. */
 interface RoundChanges {
@@ -75,10 +91,15 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
   private readonly intervalMs: number;
   private memories: Map<string, HostMemory> | null = null;
   private storedMemory = new Map<string, string>();
+  /** The containers each host showed last round (see `unchanged`). */
+  private readonly lastContainers = new Map<string, readonly ObservedContainer[]>();
+  /** The averages of each window, read at most every averagesMaxAgeMs. */
+  private readonly averages = new Map<number, { at: number; averages: Averages }>();
   private round: Promise<unknown> | null = null;
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private failing = false;
+  private prunedAt = 0;
 
   constructor(
     @InjectRepository(AlertRuleEntity) private readonly rules: Repository<AlertRuleEntity>,
@@ -91,6 +112,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
     private readonly agents: AgentObservations,
     private readonly expectedStops: ExpectedStops,
     private readonly metrics: MetricsStore,
+    private readonly recent: RecentFigures,
     private readonly leases: SamplingLeases,
     @Inject(APP_CONFIG)
     private readonly config: Pick<
@@ -133,7 +155,11 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
       return;
     }
     try {
-      await this.evaluate(Date.now());
+      const round = await this.evaluate(Date.now());
+      this.logger.debug(
+        `Alert round: ${round.hosts} hosts, ${round.containers} containers, ${round.rules} rules, ` +
+          `${round.fired} fired, ${round.resolved} resolved, ${round.ms} ms`,
+      );
       if (this.failing) {
         this.failing = false;
         this.logger.log('Alert evaluation running again');
@@ -159,12 +185,19 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
     const rules = ruleRows.filter((rule) => rule.enabled).map(toEvaluatedRule);
     const changedMemories: AlertMemoryEntity[] = [];
     let containers = 0;
-    for (const host of hosts) {
+    for (const [index, host] of hosts.entries()) {
+      if (index % HOSTS_PER_SLICE === HOSTS_PER_SLICE - 1) {
+        await nextTurn();
+      }
       if (host.containers === null) {
         continue;
       }
       containers += host.containers.length;
-      const key = memoryKey(host.source, host.hostId);
+      const key = hostKey(host.source, host.hostId);
+      const previous = memories.get(key);
+      if (previous && this.unchanged(key, host.containers, previous)) {
+        continue;
+      }
       const memory = nextMemory(
         memories.get(key),
         { ...host, containers: host.containers },
@@ -182,16 +215,21 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
         });
       }
     }
-    const open = new Map(openEvents.map((event) => [event.openKey ?? '', toOpenCondition(event)]));
+    const open = new OpenAlerts(openEvents.map(toOpenCondition));
     const averages = await this.averagesFor(rules, now);
-    const conditions = conditionsOf(rules, hosts, memories, averages, now, open);
+    const conditions: Condition[] = [];
+    for (let i = 0; i < hosts.length; i += HOSTS_PER_SLICE) {
+      const slice = hosts.slice(i, i + HOSTS_PER_SLICE);
+      conditions.push(...conditionsOf(rules, slice, memories, averages, now, open));
+      await nextTurn();
+    }
     const holding = new Set(conditions.map((condition) => condition.key));
     const fired = dedupe(conditions).filter((condition) => !open.has(condition.key));
     const resolved = openEvents.filter((event) => !holding.has(event.openKey ?? ''));
     await this.write(ruleRows, { fired, resolved, memories: changedMemories }, now);
     this.memories = memories;
     for (const row of changedMemories) {
-      this.storedMemory.set(memoryKey(row.source, row.hostId), row.memoryJson);
+      this.storedMemory.set(hostKey(row.source, row.hostId), row.memoryJson);
     }
     return {
       hosts: hosts.length,
@@ -203,14 +241,30 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
     };
   }
 
+  /**
+   * Whether a host shows the very containers of its last round (an agent's stored inventory is
+   * parsed once and handed out again while it holds): then its memory cannot change, unless a
+   * stop waits to be confirmed against the audit log.
+   */
+  private unchanged(
+    key: string,
+    containers: readonly ObservedContainer[],
+    previous: HostMemory,
+  ): boolean {
+    const same = this.lastContainers.get(key) === containers;
+    this.lastContainers.set(key, containers);
+    return same && Object.keys(previous.stopped).length === 0;
+  }
+
   private async loadMemories(): Promise<Map<string, HostMemory>> {
+    this.lastContainers.clear();
     const rows = await this.memoryRows.find();
     this.storedMemory = new Map(
-      rows.map((row) => [memoryKey(row.source, row.hostId), row.memoryJson]),
+      rows.map((row) => [hostKey(row.source, row.hostId), row.memoryJson]),
     );
     return new Map(
       rows.map((row) => [
-        memoryKey(row.source, row.hostId),
+        hostKey(row.source, row.hostId),
         JSON.parse(row.memoryJson) as HostMemory,
       ]),
     );
@@ -218,7 +272,10 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
 
   /** Every host of every source, as its collector or its agent last told. */
   private async observedHosts(now: number): Promise<ObservedHost[]> {
-    await this.observations.prune(new Date(now - OBSERVATION_PRUNE_MS));
+    if (now - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = now;
+      await this.observations.prune(new Date(now - OBSERVATION_PRUNE_MS));
+    }
     const [rows, agents] = await Promise.all([this.observations.list(), this.agents.list(now)]);
     const collected = rows.map((row): ObservedHost => {
       const intervalMs =
@@ -253,19 +310,31 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
         .filter((rule) => rule.kind === 'cpu-above' || rule.kind === 'memory-above')
         .map((rule) => rule.forSeconds),
     );
+    // One process holds the embedded database, so its recorder saw every sample.
+    if (this.db.options.type !== 'postgres') {
+      this.recent.retain(Math.max(0, ...windows));
+    }
     const byWindow = new Map<number, Averages>();
     for (const seconds of windows) {
-      const nowSeconds = Math.floor(now / 1_000);
-      const rows = await this.metrics.averages(
-        nowSeconds - seconds,
-        nowSeconds - Math.floor(seconds / 2),
-      );
-      byWindow.set(
-        seconds,
-        new Map(rows.map((row) => [averageKey(row.source, row.hostId, row.container), row])),
-      );
+      byWindow.set(seconds, await this.averagesOver(seconds, now));
     }
     return byWindow;
+  }
+
+  private async averagesOver(seconds: number, now: number): Promise<Averages> {
+    const nowSeconds = Math.floor(now / 1_000);
+    const since = nowSeconds - seconds;
+    const coveredBy = nowSeconds - Math.floor(seconds / 2);
+    if (this.db.options.type !== 'postgres' && this.recent.covers(seconds)) {
+      return this.recent.averages(since, coveredBy);
+    }
+    const cached = this.averages.get(seconds);
+    if (cached && now - cached.at < averagesMaxAgeMs(seconds, this.intervalMs)) {
+      return cached.averages;
+    }
+    const averages = byHost(await this.metrics.averages(since, coveredBy));
+    this.averages.set(seconds, { at: now, averages });
+    return averages;
   }
 
   /** Fires, resolves and remembers in one transaction, with every delivery they make. */
@@ -336,6 +405,17 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
       }
     });
   }
+}
+
+function byHost(rows: readonly AverageRow[]): Averages {
+  const averages: Averages = new Map();
+  for (const row of rows) {
+    const key = hostKey(row.source, row.hostId);
+    const ofHost = averages.get(key) ?? new Map<string, Average>();
+    ofHost.set(row.container, { cpu: row.cpu, mem: row.mem });
+    averages.set(key, ofHost);
+  }
+  return averages;
 }
 
 function parseIds(json: string): string[] {

@@ -12,8 +12,13 @@ export interface EvaluatedRule {
   forSeconds: number;
 }
 
-/** The average CPU and memory % of each container over a window, by `source\nhostId\nname`. */
-export type Averages = Map<string, { cpu: number | null; mem: number | null }>;
+/** A container's average CPU and memory % over a window. */
+export interface Average {
+  cpu: number | null;
+  mem: number | null;
+}
+/** The averages of a window: by `source\nhostId` (hostKey), then by container name. */
+export type Averages = Map<string, Map<string, Average>>;
 /** Averages by window (forSeconds). */
 export type AveragesByWindow = ReadonlyMap<number, Averages>;
 
@@ -29,8 +34,31 @@ export interface Condition {
   message: string;
 }
 
-export const averageKey = (source: string, hostId: string, name: string): string =>
-  `${source}\n${hostId}\n${name}`;
+export const hostKey = (source: string, hostId: string): string => `${source}\n${hostId}`;
+
+/** The events firing now, by key and by (rule, host). */
+export class OpenAlerts {
+  private readonly byKey = new Map<string, Condition>();
+  private readonly byRuleHost = new Map<string, Condition[]>();
+
+  constructor(conditions: readonly Condition[]) {
+    for (const condition of conditions) {
+      this.byKey.set(condition.key, condition);
+      const ruleHost = conditionKey(condition.rule.id, condition.source, condition.hostId, null);
+      this.byRuleHost.set(ruleHost, [...(this.byRuleHost.get(ruleHost) ?? []), condition]);
+    }
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  /** The open container alerts of one rule on one host. */
+  ofRuleOnHost(ruleId: string, host: Pick<ObservedHost, 'source' | 'hostId'>): Condition[] {
+    const all = this.byRuleHost.get(conditionKey(ruleId, host.source, host.hostId, null)) ?? [];
+    return all.filter((condition) => condition.container !== null);
+  }
+}
 
 export const conditionKey = (
   ruleId: string,
@@ -39,10 +67,17 @@ export const conditionKey = (
   container: string | null,
 ): string => `${ruleId}\n${source}\n${hostId}\n${container ?? ''}`;
 
-/** A glob (`*`, `?`) as an anchored regular expression. */
+const globs = new Map<string, RegExp>();
+
+/** A glob (`*`, `?`) as an anchored regular expression, compiled once. */
 function globPattern(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${escaped.replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  let pattern = globs.get(glob);
+  if (!pattern) {
+    const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    pattern = new RegExp(`^${escaped.replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    globs.set(glob, pattern);
+  }
+  return pattern;
 }
 
 /** Whether `scope` takes in this host (and container, when one is given). */
@@ -112,13 +147,21 @@ const CONTAINER_CHECKS: Record<Exclude<AlertKind, 'host-offline'>, ContainerChec
     above(rule, host, name, averageOf(averages, rule, host, name)?.mem, 'memory'),
 };
 
+function averagesOf(
+  averages: AveragesByWindow,
+  rule: EvaluatedRule,
+  host: ObservedHost,
+): Map<string, Average> | undefined {
+  return averages.get(rule.forSeconds)?.get(hostKey(host.source, host.hostId));
+}
+
 function averageOf(
   averages: AveragesByWindow,
   rule: EvaluatedRule,
   host: ObservedHost,
   name: string,
-): { cpu: number | null; mem: number | null } | undefined {
-  return averages.get(rule.forSeconds)?.get(averageKey(host.source, host.hostId, name));
+): Average | undefined {
+  return averagesOf(averages, rule, host)?.get(name);
 }
 
 function above(
@@ -137,11 +180,30 @@ function above(
   );
 }
 
-/** The names of a host's containers a container rule looks at: those seen, and those gone. */
-function containerNames(host: ObservedHost, memory: HostMemory): Set<string> {
-  const names = new Set((host.containers ?? []).map((container) => container.name));
-  Object.keys(memory.stopped).forEach((name) => names.add(name));
-  return names;
+/**
+ * The containers a rule of this kind can hold for on a host: only those its memory or the
+ * averages name (a steady fleet has none stopped, unhealthy or restarting), so a round costs
+ * little more per rule than per host.
+ */
+function candidates(
+  rule: EvaluatedRule,
+  host: ObservedHost,
+  memory: HostMemory,
+  averages: AveragesByWindow,
+): Iterable<string> {
+  switch (rule.kind) {
+    case 'container-stopped':
+      return Object.keys(memory.stopped);
+    case 'container-unhealthy':
+      return Object.keys(memory.unhealthySince);
+    case 'restart-loop':
+      return Object.keys(memory.restarts);
+    case 'cpu-above':
+    case 'memory-above':
+      return averagesOf(averages, rule, host)?.keys() ?? [];
+    case 'host-offline':
+      return [];
+  }
 }
 
 /**
@@ -155,11 +217,11 @@ export function conditionsOf(
   memories: ReadonlyMap<string, HostMemory>,
   averages: AveragesByWindow,
   now: number,
-  open: ReadonlyMap<string, Condition>,
+  open: OpenAlerts,
 ): Condition[] {
   const conditions: Condition[] = [];
   for (const host of hosts) {
-    const memory = memories.get(`${host.source}\n${host.hostId}`);
+    const memory = memories.get(hostKey(host.source, host.hostId));
     for (const rule of rules) {
       if (!inScope(rule.scope, host)) {
         continue;
@@ -172,10 +234,10 @@ export function conditionsOf(
         continue;
       }
       if (!memory || host.containers === null) {
-        conditions.push(...stillOpen(open, rule, host));
+        conditions.push(...open.ofRuleOnHost(rule.id, host));
         continue;
       }
-      for (const name of containerNames(host, memory)) {
+      for (const name of candidates(rule, host, memory, averages)) {
         if (inScope(rule.scope, host, name)) {
           const message = CONTAINER_CHECKS[rule.kind](rule, host, name, memory, now, averages);
           if (message) {
@@ -183,9 +245,34 @@ export function conditionsOf(
           }
         }
       }
+      conditions.push(...unmeasured(rule, host, memory, averages, open));
     }
   }
   return conditions;
+}
+
+/**
+ * The open cpu-above / memory-above alerts of containers that still run but have no samples in
+ * the window (an agent between two reports, history paused): unknown is not resolved.
+ */
+function unmeasured(
+  rule: EvaluatedRule,
+  host: ObservedHost,
+  memory: HostMemory,
+  averages: AveragesByWindow,
+  open: OpenAlerts,
+): Condition[] {
+  if (rule.kind !== 'cpu-above' && rule.kind !== 'memory-above') {
+    return [];
+  }
+  return open
+    .ofRuleOnHost(rule.id, host)
+    .filter(
+      ({ container }) =>
+        container !== null &&
+        memory.running[container] !== undefined &&
+        averageOf(averages, rule, host, container) === undefined,
+    );
 }
 
 function offlineMessage(rule: EvaluatedRule, host: ObservedHost, now: number): string | null {
@@ -213,15 +300,4 @@ function conditionOf(
     container,
     message,
   };
-}
-
-function stillOpen(
-  open: ReadonlyMap<string, Condition>,
-  rule: EvaluatedRule,
-  host: ObservedHost,
-): Condition[] {
-  const prefix = conditionKey(rule.id, host.source, host.hostId, '');
-  return [...open.values()].filter(
-    (condition) => condition.key.startsWith(prefix) && condition.container !== null,
-  );
 }
