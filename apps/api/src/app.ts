@@ -63,6 +63,9 @@ export async function createApp(
  * answers 400 naming its fields, as for any incomplete body. Anything else (malformed JSON,
  * `__proto__`/`constructor` keys) is Fastify's own parser; route body limits still apply.
  */
+const nullBody = (): Error =>
+  Object.assign(new Error('The request body must be a JSON object, not null'), { statusCode: 400 });
+
 function useBodyParsers(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   const { onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig;
@@ -75,7 +78,10 @@ function useBodyParsers(app: NestFastifyApplication): void {
       done(null, undefined);
       return;
     }
-    void parseJson(request, body.toString('utf8'), done);
+    void parseJson(request, body.toString('utf8'), (error, value) => {
+      // Nest's ValidationPipe would turn a null body into {}: a PATCH of nothing, answered 200.
+      done(error ?? (value === null ? nullBody() : null), value);
+    });
   };
   app.useBodyParser('application/json', { bodyLimit: DEFAULT_BODY_LIMIT }, jsonOrEmpty);
   // useBodyParser stops Nest from registering its parsers; this one is as Nest's.

@@ -37,6 +37,12 @@ export const OPENAPI_TAGS: readonly (readonly [name: string, description: string
     'The metrics history of every container and host (rollups keep a year in bounded space), ' +
       'and the Prometheus export at /api/metrics (scrape token).',
   ],
+  [
+    'alerts',
+    'Alert rules on container state, health, restarts, host reachability and resource use; ' +
+      'the channels they are delivered to (webhook, Slack, Discord, ntfy, e-mail); the events ' +
+      'that fired and resolved. Members read rules and events; admins write.',
+  ],
   ['users', 'User accounts and their roles (admin or member). Admins only.'],
   ['audit', 'The audit log of every change and container action. Admins only.'],
   ['health', 'Liveness and database health, for load balancers and monitors. Public.'],

@@ -19,6 +19,9 @@ describe('platform', () => {
   let testApp: TestApp;
   let http: Http;
   let webDir: string;
+  let users: ReturnType<typeof seedUsers> | undefined;
+  /** The admin and member, made once for the tests that need them. */
+  const signedIn = (): ReturnType<typeof seedUsers> => (users ??= seedUsers(http));
 
   beforeAll(async () => {
     webDir = mkdtempSync(join(tmpdir(), 'archnest-web-'));
@@ -131,6 +134,23 @@ describe('platform', () => {
     expect(reply.statusCode).toBe(400);
   });
 
+  it('refuses a null JSON body rather than reading it as an empty change', async () => {
+    const { admin } = await signedIn();
+    const member = await http.as(admin).post<{ id: string }>('/api/users', {
+      username: 'dora',
+      password: 'doras-password',
+      role: 'member',
+    });
+    const reply = await testApp.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${member.body.id}`,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      payload: 'null',
+    });
+    expect(reply.statusCode).toBe(400);
+    expect(reply.json<{ message: string }>().message).toMatch(/JSON object/);
+  });
+
   it('answers bodies over the limit with 413', async () => {
     const reply = await http.post('/api/auth/login', {
       username: 'x',
@@ -140,7 +160,7 @@ describe('platform', () => {
   });
 
   it('strips unknown fields instead of storing them', async () => {
-    const { admin } = await seedUsers(new Http(testApp.app));
+    const { admin } = await signedIn();
     const created = await http.as(admin).post<Record<string, unknown>>('/api/users', {
       username: 'carol',
       password: 'carols-password',
