@@ -15,6 +15,7 @@ import { HostObservations } from './evaluation/host-observations';
 import { AlertDeliveryEntity, AlertEventEntity } from './events/alert-event.entity';
 import { AlertEventsController } from './events/alert-events.controller';
 import { AlertEventsService } from './events/alert-events.service';
+import { AlertOutbox } from './events/alert-outbox';
 import { AlertRuleEntity } from './rules/alert-rule.entity';
 import { AlertRulesController } from './rules/alert-rules.controller';
 import { AlertRulesService } from './rules/alert-rules.service';
@@ -45,6 +46,7 @@ import { AlertRulesService } from './rules/alert-rules.service';
     HostObservations,
     AgentObservations,
     ExpectedStops,
+    AlertOutbox,
     AlertEvaluator,
     AlertSender,
   ],

@@ -204,7 +204,7 @@ describe('MetricsStore leases', () => {
     expect(await store.claimLease('docker-tcp', 'h1', 'b', 2_000, 5_000)).toBe(false);
     expect(await store.claimLease('docker-tcp', 'h1', 'a', 3_000, 6_000)).toBe(true);
     expect(await store.claimLease('docker-tcp', 'h1', 'b', 6_001, 9_000)).toBe(true);
-    await store.releaseLeases('b');
+    await store.releaseLeases('b', 'alerts');
     expect(await store.claimLease('docker-tcp', 'h1', 'a', 6_002, 9_000)).toBe(true);
   });
 });

@@ -381,9 +381,19 @@ export class MetricsStore {
     return rows[0]?.holder === holder;
   }
 
-  async releaseLeases(holder: string): Promise<void> {
-    await this.db.query(`DELETE FROM metric_leases WHERE holder = ${this.placeholder(1)}`, [
-      holder,
-    ]);
+  /** Every lease of `holder` but those of `keptSource`. */
+  async releaseLeases(holder: string, keptSource: string): Promise<void> {
+    await this.db.query(
+      `DELETE FROM metric_leases WHERE holder = ${this.placeholder(1)} AND source <> ${this.placeholder(2)}`,
+      [holder, keptSource],
+    );
+  }
+
+  async releaseLease(source: string, hostId: string, holder: string): Promise<void> {
+    const [p1, p2, p3] = [1, 2, 3].map((i) => this.placeholder(i));
+    await this.db.query(
+      `DELETE FROM metric_leases WHERE source = ${p1} AND host_id = ${p2} AND holder = ${p3}`,
+      [source, hostId, holder],
+    );
   }
 }

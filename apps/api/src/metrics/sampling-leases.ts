@@ -26,8 +26,16 @@ export class SamplingLeases implements BeforeApplicationShutdown {
     this.shared = db.options.type === 'postgres';
   }
 
-  /** Whether this process samples `hostId` this round (every `intervalMs`). */
-  async holds(source: string, hostId: string, intervalMs: number): Promise<boolean> {
+  /**
+   * Whether this process samples `hostId` this round (every `intervalMs`). When the database
+   * cannot tell, sampling goes on (`failOpen`), while work that must not run twice stops.
+   */
+  async holds(
+    source: string,
+    hostId: string,
+    intervalMs: number,
+    { failOpen = true } = {},
+  ): Promise<boolean> {
     if (!this.shared) {
       return true;
     }
@@ -43,14 +51,24 @@ export class SamplingLeases implements BeforeApplicationShutdown {
     } catch {
       // The database is down: sampling goes on as it would without history (the recorder
       // reports the pause); two replicas may both sample until it is back.
-      return true;
+      return failOpen;
     }
   }
 
-  /** Hands every host over at once instead of after the lease runs out. */
+  /** Hands one lease over now, for work that drains before it lets go (the alerts). */
+  async release(source: string, hostId: string): Promise<void> {
+    if (this.shared) {
+      await this.store.releaseLease(source, hostId, this.holder).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Hands every sampled host over at once instead of after the lease runs out; the `alerts`
+   * leases are released by their owners once their work has drained.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.shared) {
-      await this.store.releaseLeases(this.holder).catch(() => undefined);
+      await this.store.releaseLeases(this.holder, 'alerts').catch(() => undefined);
     }
   }
 }

@@ -2,11 +2,14 @@ import type { AlertNotification, ChannelType } from '@archnest/contracts';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { Like, Repository } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { CryptoService } from '../../common/crypto/crypto.service';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
+import { AlertDeliveryEntity } from '../events/alert-event.entity';
+import { channelIdsOf } from '../events/alert-outbox';
+import { AlertRuleEntity } from '../rules/alert-rule.entity';
 import { AlertChannelEntity, type EmailSettings } from './alert-channel.entity';
 import type {
   AlertChannelResponse,
@@ -46,6 +49,9 @@ export class AlertChannelsService {
   constructor(
     @InjectRepository(AlertChannelEntity)
     private readonly channels: Repository<AlertChannelEntity>,
+    @InjectRepository(AlertRuleEntity) private readonly rules: Repository<AlertRuleEntity>,
+    @InjectRepository(AlertDeliveryEntity)
+    private readonly deliveries: Repository<AlertDeliveryEntity>,
     private readonly crypto: CryptoService,
     private readonly audit: AuditService,
   ) {}
@@ -92,6 +98,7 @@ export class AlertChannelsService {
         updatedAt: new Date(),
       },
       dto,
+      known.url,
     );
     await this.audited(actor, 'update', channel, () => this.channels.save(channel));
     return toChannelResponse(channel);
@@ -99,7 +106,15 @@ export class AlertChannelsService {
 
   async remove(actor: AuthUser, id: string): Promise<void> {
     const channel = await this.find(id);
-    await this.audited(actor, 'delete', channel, () => this.channels.delete({ id }));
+    await this.audited(actor, 'delete', channel, async () => {
+      await this.channels.delete({ id });
+      // What it was sent stays in the history (by channel name); what was still due goes.
+      await this.deliveries.delete({ channelId: id, state: 'pending' });
+      for (const rule of await this.rules.find({ where: { channelIds: Like(`%${id}%`) } })) {
+        const kept = channelIdsOf(rule).filter((channelId) => channelId !== id);
+        await this.rules.update({ id: rule.id }, { channelIds: JSON.stringify(kept) });
+      }
+    });
   }
 
   /** Sends a test notification now and reports what the receiver answered. */
@@ -162,9 +177,14 @@ export class AlertChannelsService {
   private settle(
     channel: AlertChannelEntity,
     dto: Pick<UpdateAlertChannelDto, 'secret' | 'email'>,
+    previousUrl?: string,
   ): AlertChannelEntity {
     checkUrl(channel.type, channel.url);
     const settled = { ...channel };
+    // A stored password is never sent to another server than the one it was given for.
+    if (previousUrl && new URL(previousUrl).host !== new URL(channel.url).host) {
+      settled.passwordSealed = null;
+    }
     if (settled.type !== 'webhook') {
       if (typeof dto.secret === 'string') {
         throw bad('secret is only for webhook channels');

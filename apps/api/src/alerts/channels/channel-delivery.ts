@@ -64,9 +64,13 @@ function httpRequest(
   });
   switch (channel.type) {
     case 'slack':
-      return json({ text: bodyText(notification) });
+      // Slack and Mattermost read <…> as links and mentions; host names come from agents.
+      return json({ text: escapeSlack(bodyText(notification)) });
     case 'discord':
-      return json({ content: bodyText(notification).slice(0, 2_000) });
+      return json({
+        content: bodyText(notification).slice(0, 2_000),
+        allowed_mentions: { parse: [] },
+      });
     case 'ntfy':
       return {
         body: bodyText(notification),
@@ -92,6 +96,10 @@ function httpRequest(
       return { body: request.body, headers };
     }
   }
+}
+
+function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** A header value as ntfy reads it: ASCII as is, anything else RFC 2047-encoded. */
@@ -150,6 +158,10 @@ async function sendHttp(
   return answer;
 }
 
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\./.test(hostname);
+}
+
 async function sendEmail(
   channel: OpenChannel,
   notification: AlertNotification,
@@ -159,10 +171,14 @@ async function sendEmail(
   if (!email) {
     throw new DeliveryError('the channel has no e-mail settings', { status: null, response: '' });
   }
+  const secure = url.protocol === 'smtps:';
   const transport = createTransport({
     host: url.hostname,
-    port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
-    secure: url.protocol === 'smtps:',
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    // A password crosses the network only encrypted: STARTTLS is then required, unless the
+    // server is a relay on this machine.
+    requireTLS: !secure && email.password !== null && !isLoopback(url.hostname),
     auth: email.username ? { user: email.username, pass: email.password ?? '' } : undefined,
     connectionTimeout: TIMEOUT_MS,
     greetingTimeout: TIMEOUT_MS,

@@ -28,6 +28,11 @@ const inventoryKey = (host: AgentHostRow): string =>
 @Injectable()
 export class AgentObservations {
   private readonly cache = new Map<string, Cached>();
+  /**
+   * Staleness counts from start-up at the earliest: after the API was down longer than
+   * STALE_AFTER_MS every host would otherwise be offline at the first round, and fire.
+   */
+  private readonly startedAt = Date.now();
 
   constructor(
     private readonly reports: AgentReportsRepository,
@@ -42,7 +47,8 @@ export class AgentObservations {
     const known = new Set(hosts.map((host) => host.hostId));
     [...this.cache.keys()].filter((id) => !known.has(id)).forEach((id) => this.cache.delete(id));
     return hosts.map((host) => {
-      const staleAt = host.receivedAt.getTime() + this.config.staleAfterMs;
+      const heardAt = Math.max(host.receivedAt.getTime(), this.startedAt);
+      const staleAt = heardAt + this.config.staleAfterMs;
       return {
         source: 'agent',
         hostId: host.hostId,

@@ -8,14 +8,14 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { errorReason } from '../../common/errors/error-reason';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { type AverageRow, MetricsStore } from '../../metrics/metrics.store';
 import { RecentFigures } from '../../metrics/recent-figures';
 import { SamplingLeases } from '../../metrics/sampling-leases';
-import { AlertChannelEntity } from '../channels/alert-channel.entity';
-import { AlertDeliveryEntity, AlertEventEntity } from '../events/alert-event.entity';
+import { AlertEventEntity } from '../events/alert-event.entity';
+import { AlertOutbox } from '../events/alert-outbox';
 import { AlertRuleEntity } from '../rules/alert-rule.entity';
 import { AgentObservations } from './agent-observations';
 import { AlertMemoryEntity } from './alert-memory.entity';
@@ -31,7 +31,7 @@ import {
   OpenAlerts,
 } from './conditions';
 import { ExpectedStops } from './expected-stops';
-import { type HostMemory, nextMemory } from './host-memory';
+import { type ExpectedStop, type HostMemory, nextMemory } from './host-memory';
 import { HostObservations } from './host-observations';
 import type { ObservedContainer, ObservedHost, RoundContainer } from './observations';
 import { healthOfStatus, startedBounds } from './status-reading';
@@ -43,8 +43,8 @@ const OBSERVATION_SLACK_MS = 30_000;
 const OBSERVATION_PRUNE_MS = 86_400_000;
 /** How often they are looked for. */
 const PRUNE_EVERY_MS = 600_000;
-/** Memory rows are written this many per statement. */
-const MEMORY_ROWS_PER_STATEMENT = 200;
+/** Resolved events are kept this long. */
+const EVENTS_KEPT_MS = 90 * 86_400_000;
 
 /** Hosts whose memory is worked out between two yields to requests waiting on the event loop. */
 const HOSTS_PER_SLICE = 100;
@@ -58,13 +58,6 @@ function averagesMaxAgeMs(windowSeconds: number, intervalMs: number): number {
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** What one round changes in the database. */
-interface RoundChanges {
-  fired: Condition[];
-  resolved: AlertEventEntity[];
-  memories: AlertMemoryEntity[];
-}
 
 /** What a round costs, for the benchmark and the debug log. */
 export interface RoundFigures {
@@ -104,9 +97,8 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
   constructor(
     @InjectRepository(AlertRuleEntity) private readonly rules: Repository<AlertRuleEntity>,
     @InjectRepository(AlertEventEntity) private readonly events: Repository<AlertEventEntity>,
-    @InjectRepository(AlertChannelEntity)
-    private readonly channels: Repository<AlertChannelEntity>,
     @InjectRepository(AlertMemoryEntity) private readonly memoryRows: Repository<AlertMemoryEntity>,
+    private readonly outbox: AlertOutbox,
     @InjectDataSource() private readonly db: DataSource,
     private readonly observations: HostObservations,
     private readonly agents: AgentObservations,
@@ -138,6 +130,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
     this.stopped = true;
     clearInterval(this.timer);
     await this.round?.catch(() => undefined);
+    await this.leases.release('alerts', 'evaluator'); // only once the round has been written
   }
 
   /** One round if this process holds the lease and no round is running. */
@@ -150,7 +143,10 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async leadRound(): Promise<void> {
-    if (!(await this.leases.holds('alerts', 'evaluator', this.intervalMs))) {
+    const holds = await this.leases.holds('alerts', 'evaluator', this.intervalMs, {
+      failOpen: false,
+    });
+    if (!holds) {
       this.memories = null; // another replica evaluates; read its memory when taking over
       return;
     }
@@ -176,6 +172,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
   /** One evaluation of every rule at `now`; public for the benchmark and the tests. */
   async evaluate(now: number): Promise<RoundFigures> {
     const memories = this.memories ?? (await this.loadMemories());
+    await this.prune(now);
     const [ruleRows, openEvents, hosts, expectedStop] = await Promise.all([
       this.rules.find(),
       this.events.find({ where: { status: 'firing' } }),
@@ -183,7 +180,49 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
       this.expectedStops.load(now),
     ]);
     const rules = ruleRows.filter((rule) => rule.enabled).map(toEvaluatedRule);
-    const changedMemories: AlertMemoryEntity[] = [];
+    const { changed, containers } = await this.remember(hosts, memories, now, expectedStop);
+    const open = new OpenAlerts(openEvents.map(toOpenCondition));
+    const averages = await this.averagesFor(rules, now);
+    const conditions: Condition[] = [];
+    for (let i = 0; i < hosts.length; i += HOSTS_PER_SLICE) {
+      const slice = hosts.slice(i, i + HOSTS_PER_SLICE);
+      conditions.push(...conditionsOf(rules, slice, memories, averages, now, open));
+      await nextTurn();
+    }
+    const holding = new Set(conditions.map((condition) => condition.key));
+    const at = new Date(now);
+    const written = await this.outbox.write(
+      {
+        fired: dedupe(conditions)
+          .filter((condition) => !open.has(condition.key))
+          .map((condition) => toEvent(condition, at)),
+        resolved: openEvents.filter((event) => !holding.has(event.openKey ?? '')),
+        memories: changed,
+      },
+      ruleRows,
+      at,
+    );
+    this.memories = memories;
+    for (const row of changed) {
+      this.storedMemory.set(hostKey(row.source, row.hostId), row.memoryJson);
+    }
+    return {
+      hosts: hosts.length,
+      containers,
+      rules: rules.length,
+      ...written,
+      ms: Date.now() - now,
+    };
+  }
+
+  /** Moves each host's memory on by this round; returns the rows to store. */
+  private async remember(
+    hosts: readonly ObservedHost[],
+    memories: Map<string, HostMemory>,
+    now: number,
+    expectedStop: ExpectedStop,
+  ): Promise<{ changed: AlertMemoryEntity[]; containers: number }> {
+    const changed: AlertMemoryEntity[] = [];
     let containers = 0;
     for (const [index, host] of hosts.entries()) {
       if (index % HOSTS_PER_SLICE === HOSTS_PER_SLICE - 1) {
@@ -199,7 +238,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
         continue;
       }
       const memory = nextMemory(
-        memories.get(key),
+        previous,
         { ...host, containers: host.containers },
         now,
         expectedStop,
@@ -207,7 +246,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
       memories.set(key, memory);
       const json = JSON.stringify(memory);
       if (this.storedMemory.get(key) !== json) {
-        changedMemories.push({
+        changed.push({
           source: host.source,
           hostId: host.hostId,
           memoryJson: json,
@@ -215,30 +254,16 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
         });
       }
     }
-    const open = new OpenAlerts(openEvents.map(toOpenCondition));
-    const averages = await this.averagesFor(rules, now);
-    const conditions: Condition[] = [];
-    for (let i = 0; i < hosts.length; i += HOSTS_PER_SLICE) {
-      const slice = hosts.slice(i, i + HOSTS_PER_SLICE);
-      conditions.push(...conditionsOf(rules, slice, memories, averages, now, open));
-      await nextTurn();
+    return { changed, containers };
+  }
+
+  /** Collector rows of hosts gone for a day, resolved events older than 90 days. */
+  private async prune(now: number): Promise<void> {
+    if (now - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = now;
+      await this.observations.prune(new Date(now - OBSERVATION_PRUNE_MS));
+      await this.outbox.prune(new Date(now - EVENTS_KEPT_MS));
     }
-    const holding = new Set(conditions.map((condition) => condition.key));
-    const fired = dedupe(conditions).filter((condition) => !open.has(condition.key));
-    const resolved = openEvents.filter((event) => !holding.has(event.openKey ?? ''));
-    await this.write(ruleRows, { fired, resolved, memories: changedMemories }, now);
-    this.memories = memories;
-    for (const row of changedMemories) {
-      this.storedMemory.set(hostKey(row.source, row.hostId), row.memoryJson);
-    }
-    return {
-      hosts: hosts.length,
-      containers,
-      rules: rules.length,
-      fired: fired.length,
-      resolved: resolved.length,
-      ms: Date.now() - now,
-    };
   }
 
   /**
@@ -253,7 +278,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
   ): boolean {
     const same = this.lastContainers.get(key) === containers;
     this.lastContainers.set(key, containers);
-    return same && Object.keys(previous.stopped).length === 0;
+    return same && Object.values(previous.stopped).every((stopped) => stopped.confirmed);
   }
 
   private async loadMemories(): Promise<Map<string, HostMemory>> {
@@ -272,10 +297,6 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
 
   /** Every host of every source, as its collector or its agent last told. */
   private async observedHosts(now: number): Promise<ObservedHost[]> {
-    if (now - this.prunedAt >= PRUNE_EVERY_MS) {
-      this.prunedAt = now;
-      await this.observations.prune(new Date(now - OBSERVATION_PRUNE_MS));
-    }
     const [rows, agents] = await Promise.all([this.observations.list(), this.agents.list(now)]);
     const collected = rows.map((row): ObservedHost => {
       const intervalMs =
@@ -336,75 +357,6 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
     this.averages.set(seconds, { at: now, averages });
     return averages;
   }
-
-  /** Fires, resolves and remembers in one transaction, with every delivery they make. */
-  private async write(
-    ruleRows: readonly AlertRuleEntity[],
-    { fired, resolved, memories }: RoundChanges,
-    now: number,
-  ): Promise<void> {
-    if (fired.length === 0 && resolved.length === 0 && memories.length === 0) {
-      return;
-    }
-    const rulesById = new Map(ruleRows.map((rule) => [rule.id, rule]));
-    const channelIds = new Set(ruleRows.flatMap((rule) => parseIds(rule.channelIds)));
-    const channels = new Map(
-      (channelIds.size
-        ? await this.channels.findBy({ id: In([...channelIds]), enabled: true })
-        : []
-      ).map((channel) => [channel.id, channel]),
-    );
-    const at = new Date(now);
-    const deliveriesOf = (event: AlertEventEntity, transition: 'firing' | 'resolved') => {
-      const rule = event.ruleId ? rulesById.get(event.ruleId) : undefined;
-      return (rule ? parseIds(rule.channelIds) : []).flatMap((id): AlertDeliveryEntity[] => {
-        const channel = channels.get(id);
-        return channel
-          ? [
-              {
-                id: randomUUID(),
-                eventId: event.id,
-                channelId: id,
-                channelName: channel.name,
-                transition,
-                state: 'pending',
-                tries: 0,
-                lastError: null,
-                createdAt: at,
-                nextAttemptAt: at,
-                sentAt: null,
-              },
-            ]
-          : [];
-      });
-    };
-    const firedEvents = fired.map((condition) => toEvent(condition, at));
-    await this.db.transaction(async (manager) => {
-      for (const event of resolved) {
-        await manager.update(
-          AlertEventEntity,
-          { id: event.id },
-          { status: 'resolved', openKey: null, endsAt: at },
-        );
-      }
-      if (firedEvents.length) {
-        await manager.insert(AlertEventEntity, firedEvents);
-      }
-      const deliveries = [
-        ...firedEvents.flatMap((event) => deliveriesOf(event, 'firing')),
-        ...resolved.flatMap((event) => deliveriesOf(event, 'resolved')),
-      ];
-      for (let i = 0; i < deliveries.length; i += 100) {
-        await manager.insert(AlertDeliveryEntity, deliveries.slice(i, i + 100));
-      }
-      for (let i = 0; i < memories.length; i += MEMORY_ROWS_PER_STATEMENT) {
-        await manager.upsert(AlertMemoryEntity, memories.slice(i, i + MEMORY_ROWS_PER_STATEMENT), [
-          'source',
-          'hostId',
-        ]);
-      }
-    });
-  }
 }
 
 function byHost(rows: readonly AverageRow[]): Averages {
@@ -416,10 +368,6 @@ function byHost(rows: readonly AverageRow[]): Averages {
     averages.set(key, ofHost);
   }
   return averages;
-}
-
-function parseIds(json: string): string[] {
-  return JSON.parse(json) as string[];
 }
 
 export function toEvaluatedRule(rule: AlertRuleEntity): EvaluatedRule {

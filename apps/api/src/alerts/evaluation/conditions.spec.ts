@@ -41,7 +41,7 @@ const notExpected = () => false;
 function rounds(
   observations: { at: number; containers: ObservedContainer[] | null; downSince?: Date }[],
   rules: EvaluatedRule[],
-  expected: (name: string) => boolean = notExpected,
+  expected: (name: string, at: number) => boolean = notExpected,
   open: Condition[] = [],
 ): { memory: HostMemory | undefined; conditions: Condition[] } {
   let memory: HostMemory | undefined;
@@ -49,7 +49,7 @@ function rounds(
   for (const { at, containers, downSince } of observations) {
     const observed = host(containers, downSince ?? null);
     if (containers) {
-      memory = nextMemory(memory, { ...observed, containers }, at, (_h, c) => expected(c.name));
+      memory = nextMemory(memory, { ...observed, containers }, at, (_h, c) => expected(c.name, at));
     }
     const memories = new Map(memory ? [['docker-tcp\nh1', memory]] : []);
     conditions = conditionsOf(rules, [observed], memories, new Map(), at, new OpenAlerts(open));
@@ -88,6 +88,59 @@ describe('container-stopped', () => {
       { at: T0 + 10_000, containers: [container('web', 'exited')] },
     ];
     expect(rounds(audited, [stopped], (name) => name === 'web').conditions).toEqual([]);
+  });
+
+  it('fires for a container that crash-looped or was paused before it exited', () => {
+    for (const between of ['restarting', 'paused'] as const) {
+      const seen = [
+        { at: T0, containers: [container('web', 'running')] },
+        { at: T0 + 1_000, containers: [container('web', between)] },
+        { at: T0 + 2_000, containers: [container('web', 'exited')] },
+        { at: T0 + 6_000, containers: [container('web', 'exited')] },
+      ];
+      expect(rounds(seen, [stopped]).conditions).toHaveLength(1);
+    }
+  });
+
+  it('checks the audit log again a round later, so an action audited late does not fire', () => {
+    let audited = false;
+    const seen = [
+      { at: T0, containers: [container('web', 'running')] },
+      { at: T0 + 1_000, containers: [container('web', 'exited')] },
+    ];
+    const first = rounds(seen, [stopped], () => audited);
+    expect(first.memory?.stopped.web?.confirmed).toBe(false);
+    audited = true; // the admin's stop was written after the round saw it
+    const later = [...seen, { at: T0 + 11_000, containers: [container('web', 'exited')] }];
+    const { conditions, memory } = rounds(later, [stopped], (name) => audited && name === 'web');
+    expect(conditions).toEqual([]);
+    expect(memory?.stopped).toEqual({});
+  });
+
+  it('waits forSeconds when a rule asks for it', () => {
+    const patient = rule('container-stopped', { forSeconds: 60 });
+    const seen = [
+      { at: T0, containers: [container('web', 'running')] },
+      { at: T0 + 1_000, containers: [container('web', 'exited')] },
+      { at: T0 + 30_000, containers: [container('web', 'exited')] },
+    ];
+    expect(rounds(seen, [patient]).conditions).toEqual([]);
+    const later = [...seen, { at: T0 + 61_000, containers: [container('web', 'exited')] }];
+    expect(rounds(later, [patient]).conditions).toHaveLength(1);
+  });
+
+  it('forgets a removed container after a day, or when ArchNest removed it', () => {
+    const removed = [
+      { at: T0, containers: [container('job', 'running')] },
+      { at: T0 + 1_000, containers: [] },
+      { at: T0 + 5_000, containers: [] },
+    ];
+    expect(rounds(removed, [stopped]).conditions).toHaveLength(1);
+    const dayLater = [...removed, { at: T0 + 86_402_000, containers: [] }];
+    expect(rounds(dayLater, [stopped]).memory?.stopped).toEqual({});
+    const byAdmin = [...removed, { at: T0 + 60_000, containers: [] }];
+    const removedAt = (_name: string, at: number) => at >= T0 + 60_000;
+    expect(rounds(byAdmin, [stopped], removedAt).memory?.stopped).toEqual({});
   });
 
   it('counts a removed container as stopped, and clears when it runs again', () => {

@@ -122,10 +122,11 @@ type ContainerCheck = (
 
 /** Each container kind: the message when the condition holds for this container, else null. */
 const CONTAINER_CHECKS: Record<Exclude<AlertKind, 'host-offline'>, ContainerCheck> = {
-  'container-stopped': (_rule, host, name, memory, now) => {
-    const since = memory.stopped[name];
-    return since !== undefined && now - since >= STOP_CONFIRM_MS
-      ? `${where(host, name)} stopped: ${memory.stoppedAs[name] ?? 'exited'}`
+  'container-stopped': (rule, host, name, memory, now) => {
+    const stopped = memory.stopped[name];
+    const forMs = Math.max(STOP_CONFIRM_MS, rule.forSeconds * 1_000);
+    return stopped?.confirmed && now - stopped.since >= forMs
+      ? `${where(host, name)} stopped: ${stopped.as}`
       : null;
   },
   'container-unhealthy': (rule, host, name, memory, now) => {
@@ -270,7 +271,7 @@ function unmeasured(
     .filter(
       ({ container }) =>
         container !== null &&
-        memory.running[container] !== undefined &&
+        memory.up[container] !== undefined &&
         averageOf(averages, rule, host, container) === undefined,
     );
 }

@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Like, MoreThanOrEqual, Repository } from 'typeorm';
 import { AuditEntryEntity } from '../../audit/audit-entry.entity';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import type { ExpectedStop } from './host-memory';
 
-/** An action through ArchNest explains a stop seen this long after it. */
+/** An action through ArchNest explains a stop seen this long after it, or three rounds. */
 const ACTION_WINDOW_MS = 5 * 60_000;
+const ACTION_WINDOW_ROUNDS = 3;
 /** The actions after which a container is not running, by design. */
 const STOPPING_ACTIONS = new Set(['stop', 'restart', 'remove', 'pause']);
 
@@ -22,16 +24,30 @@ interface AuditedAction {
  */
 @Injectable()
 export class ExpectedStops {
+  private readonly windowMs: number;
+
   constructor(
     @InjectRepository(AuditEntryEntity) private readonly audit: Repository<AuditEntryEntity>,
-  ) {}
+    @Inject(APP_CONFIG)
+    config: Pick<AppConfig, 'alerts' | 'dockerStatsIntervalMs' | 'sshStatsIntervalMs'>,
+  ) {
+    // A stop is seen at the collector's next round and judged at the evaluator's.
+    const slowest = Math.max(
+      config.alerts.intervalMs,
+      config.dockerStatsIntervalMs,
+      config.sshStatsIntervalMs,
+    );
+    this.windowMs = Math.max(ACTION_WINDOW_MS, ACTION_WINDOW_ROUNDS * slowest);
+  }
 
   async load(now: number): Promise<ExpectedStop> {
     const entries = await this.audit.find({
       select: ['action', 'target', 'detail'],
       where: {
-        at: MoreThanOrEqual(new Date(now - ACTION_WINDOW_MS)),
+        at: MoreThanOrEqual(new Date(now - this.windowMs)),
         action: Like('%.container.%'),
+        // A failed action explains nothing: the container may have crashed on its own.
+        result: 'success',
       },
     });
     const actions = entries.flatMap((entry): AuditedAction[] => {

@@ -6,7 +6,9 @@ import { In, Repository } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
+import { RECENT_MAX_SECONDS } from '../../metrics/recent-figures';
 import { AlertChannelEntity } from '../channels/alert-channel.entity';
+import { AlertEventEntity } from '../events/alert-event.entity';
 import { AlertRuleEntity } from './alert-rule.entity';
 import {
   type AlertRuleResponse,
@@ -57,8 +59,10 @@ function settled(
     if (kind === 'memory-above' && threshold > 100) {
       throw bad('threshold must be a percent from 0 to 100 for memory-above');
     }
-    if (seconds < 1) {
-      throw bad(`forSeconds must be at least 1 for ${kind} (the window averaged)`);
+    if (seconds < 1 || seconds > RECENT_MAX_SECONDS) {
+      throw bad(
+        `forSeconds must be from 1 to ${RECENT_MAX_SECONDS} for ${kind} (the window averaged)`,
+      );
     }
     return { threshold, forSeconds: seconds };
   }
@@ -72,6 +76,7 @@ export class AlertRulesService {
     @InjectRepository(AlertRuleEntity) private readonly rules: Repository<AlertRuleEntity>,
     @InjectRepository(AlertChannelEntity)
     private readonly channels: Repository<AlertChannelEntity>,
+    @InjectRepository(AlertEventEntity) private readonly events: Repository<AlertEventEntity>,
     private readonly audit: AuditService,
   ) {}
 
@@ -128,7 +133,11 @@ export class AlertRulesService {
 
   async remove(actor: AuthUser, id: string): Promise<void> {
     const rule = await this.find(id);
-    await this.audited(actor, 'delete', rule, () => this.rules.delete({ id }));
+    await this.audited(actor, 'delete', rule, async () => {
+      await this.rules.delete({ id });
+      // Its events stay listed under its name; the open ones resolve at the next round.
+      await this.events.update({ ruleId: id }, { ruleId: null });
+    });
   }
 
   private async find(id: string): Promise<AlertRuleEntity> {

@@ -19,7 +19,8 @@ import { SshTargetsRepository } from './ssh-targets.repository';
  * Samples every pinned SSH target for the metrics history every `sshStatsIntervalMs`: one
  * `docker stats` of all running containers, and beside it the `docker ps` the container list
  * runs (for the images; docker stats has no image column), on the target's pooled connection.
- * The `docker ps` round is also what the alerts read (HostObservations). Each target is sampled on its own with the runner's timeouts, so a target that is down or slow
+ * The `docker ps` round is also what the alerts read (HostObservations). Each target is
+ * sampled on its own with the runner's timeouts, so a target that is down or slow
  * delays no other; one whose last sample still runs is skipped. Failures are not logged: a down
  * target is normal, and the containers routes report it.
  */
@@ -70,12 +71,7 @@ export class SshStatsSampler implements OnApplicationBootstrap, BeforeApplicatio
       return Promise.resolve();
     }
     const round = this.take(target)
-      // Unreachable, slow or no docker: the alerts see it, and the next round tries again.
-      .catch((error: unknown) => {
-        if (this.enabled) {
-          this.observations.recordFailure('docker-ssh', target.id, target.name, error);
-        }
-      })
+      .catch(() => undefined) // the next round tries again
       .finally(() => this.rounds.delete(target.id));
     this.rounds.set(target.id, round);
     return round;
@@ -86,33 +82,42 @@ export class SshStatsSampler implements OnApplicationBootstrap, BeforeApplicatio
       return; // another replica samples it
     }
     const cli = cliOf(target);
-    const [stats, ps] = await Promise.all([
+    const [stats, ps] = await Promise.allSettled([
       this.runner
         .read(target, dockerCli.statsAll(cli), 'docker stats')
         .then(({ stdout }) => ({ rows: parseStatsRows(stdout), at: new Date() })),
-      this.runner.read(target, dockerCli.ps(cli), 'docker ps'),
+      this.runner
+        .read(target, dockerCli.ps(cli), 'docker ps')
+        .then(({ stdout }) => ({ containers: parsePs(stdout), at: new Date() })),
     ]);
     if (!this.enabled || !(await this.targets.findById(target.id))) {
       return; // removed while it was sampled
     }
-    const containers = parsePs(ps.stdout);
-    const images = new Map(containers.map((container) => [container.name, container.image]));
-    this.recorder.record({
-      source: 'docker-ssh',
-      hostId: target.id,
-      at: stats.at,
-      containers: stats.rows.map(({ name, stats: figures }) => ({
-        name,
-        image: images.get(name) ?? '',
-        stats: figures,
-      })),
-    });
+    // The alerts read the `docker ps` round: unreachable, slow or no docker is the host down.
+    if (ps.status === 'rejected') {
+      this.observations.recordFailure('docker-ssh', target.id, target.name, ps.reason);
+      return;
+    }
+    const { containers, at } = ps.value;
     this.observations.recordRound({
       source: 'docker-ssh',
       hostId: target.id,
       hostName: target.name,
-      at: stats.at,
+      at,
       containers,
     });
+    if (stats.status === 'fulfilled') {
+      const images = new Map(containers.map((container) => [container.name, container.image]));
+      this.recorder.record({
+        source: 'docker-ssh',
+        hostId: target.id,
+        at: stats.value.at,
+        containers: stats.value.rows.map(({ name, stats: figures }) => ({
+          name,
+          image: images.get(name) ?? '',
+          stats: figures,
+        })),
+      });
+    }
   }
 }

@@ -69,14 +69,9 @@ export class Alerts1764864000000 implements MigrationInterface {
           { name: 'starts_at', type: timestamp },
           { name: 'ends_at', type: timestamp, isNullable: true },
         ],
-        foreignKeys: [
-          {
-            columnNames: ['rule_id'],
-            referencedTableName: 'alert_rules',
-            referencedColumnNames: ['id'],
-            onDelete: 'SET NULL',
-          },
-        ],
+        // No foreign key to the rule: a rule deleted during a round must not fail the round's
+        // transaction (on SQLite it holds other work of the one connection); the rule's service
+        // clears rule_id itself.
         indices: [{ name: 'IDX_alert_events_status', columnNames: ['status', 'starts_at'] }],
       }),
     );
@@ -103,12 +98,8 @@ export class Alerts1764864000000 implements MigrationInterface {
             referencedColumnNames: ['id'],
             onDelete: 'CASCADE',
           },
-          {
-            columnNames: ['channel_id'],
-            referencedTableName: 'alert_channels',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          },
+          // None to the channel, for the same reason; a deleted channel's pending deliveries go
+          // with it (AlertChannelsService), its history stays (channel_name).
         ],
         indices: [
           { name: 'IDX_alert_deliveries_due', columnNames: ['state', 'next_attempt_at'] },
