@@ -14,7 +14,7 @@ export const ALERT_KINDS = [
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
-/** Kinds that need `threshold` (restarts for restart-loop, percent for cpu/memory). */
+/** Kinds that take `threshold`: restarts for restart-loop (default 3), percent for cpu/memory. */
 export const THRESHOLD_KINDS: readonly AlertKind[] = ['restart-loop', 'cpu-above', 'memory-above'];
 
 /** Narrows a rule; every field is optional and they combine (all must match). */

@@ -10,6 +10,7 @@ import { AgentObservations } from './evaluation/agent-observations';
 import { AlertEvaluator } from './evaluation/alert-evaluator';
 import { AlertMemoryEntity } from './evaluation/alert-memory.entity';
 import { ExpectedStops } from './evaluation/expected-stops';
+import { WindowAverages } from './evaluation/window-averages';
 import { HostObservationEntity } from './evaluation/host-observation.entity';
 import { HostObservations } from './evaluation/host-observations';
 import { AlertDeliveryEntity, AlertEventEntity } from './events/alert-event.entity';
@@ -46,6 +47,7 @@ import { AlertRulesService } from './rules/alert-rules.service';
     HostObservations,
     AgentObservations,
     ExpectedStops,
+    WindowAverages,
     AlertOutbox,
     AlertEvaluator,
     AlertSender,

@@ -18,6 +18,22 @@ import type { WebhookReceiver, WebhookRequest } from './alert-receivers';
 import type { Http } from './http';
 
 /** The subset of an HTTP client the alerts helpers need, for Http and for a process API. */
+/** What the alerts specs share: fast rounds, history on, and the receivers' credentials. */
+export const ALERT_ENV = {
+  ARCHNEST_ALERTS_INTERVAL_MS: '1000',
+  ARCHNEST_ALERTS_RETRY_BASE_MS: '1000',
+  ARCHNEST_DOCKER_STATS_INTERVAL_MS: '1000',
+  ARCHNEST_SSH_STATS_INTERVAL_MS: '1000',
+  ARCHNEST_METRICS_HISTORY: 'on',
+};
+export const WEBHOOK_SECRET = 'whsec-alerts-test-4f1c9b7e2a';
+export const SMTP_USER = { username: 'alerts-mailer', password: 'smtp-pass-alerts-9d2e61' };
+export const SLEEP = ['sleep', '3600'];
+export const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+/** Any string matching `pattern`, inside toEqual / toMatchObject. */
+export const text = (pattern: RegExp): string => expect.stringMatching(pattern) as string;
+
 export interface AlertsClient {
   send<T>(
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',

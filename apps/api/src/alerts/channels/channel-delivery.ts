@@ -53,9 +53,12 @@ function bodyText(notification: AlertNotification): string {
   return lines.join('\n');
 }
 
+/** A channel delivered over HTTP (every type but e-mail). */
+type HttpChannel = OpenChannel & { type: Exclude<OpenChannel['type'], 'email'> };
+
 /** The request each HTTP channel type makes of a notification. */
 function httpRequest(
-  channel: OpenChannel,
+  channel: HttpChannel,
   notification: AlertNotification,
 ): { body: string; headers: Record<string, string> } {
   const json = (value: unknown) => ({
@@ -83,8 +86,7 @@ function httpRequest(
           tags: notification.status === 'firing' ? 'rotating_light' : 'white_check_mark',
         },
       };
-    case 'webhook':
-    case 'email': {
+    case 'webhook': {
       const request = json(notification);
       const headers: Record<string, string> = {
         ...request.headers,
@@ -131,7 +133,7 @@ function fetchFailure(error: unknown): string {
 }
 
 async function sendHttp(
-  channel: OpenChannel,
+  channel: HttpChannel,
   notification: AlertNotification,
 ): Promise<ReceiverAnswer> {
   const { body, headers } = httpRequest(channel, notification);
@@ -210,5 +212,5 @@ export function deliver(
 ): Promise<ReceiverAnswer> {
   return channel.type === 'email'
     ? sendEmail(channel, notification)
-    : sendHttp(channel, notification);
+    : sendHttp({ ...channel, type: channel.type }, notification);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertScope, SourceKind } from '@archnest/contracts';
+import type { AlertScope } from '@archnest/contracts';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -11,8 +11,6 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { errorReason } from '../../common/errors/error-reason';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import { type AverageRow, MetricsStore } from '../../metrics/metrics.store';
-import { RecentFigures } from '../../metrics/recent-figures';
 import { SamplingLeases } from '../../metrics/sampling-leases';
 import { AlertEventEntity } from '../events/alert-event.entity';
 import { AlertOutbox } from '../events/alert-outbox';
@@ -20,9 +18,6 @@ import { AlertRuleEntity } from '../rules/alert-rule.entity';
 import { AgentObservations } from './agent-observations';
 import { AlertMemoryEntity } from './alert-memory.entity';
 import {
-  type Average,
-  type Averages,
-  type AveragesByWindow,
   type Condition,
   conditionKey,
   conditionsOf,
@@ -31,14 +26,11 @@ import {
   OpenAlerts,
 } from './conditions';
 import { ExpectedStops } from './expected-stops';
+import { WindowAverages } from './window-averages';
 import { type ExpectedStop, type HostMemory, nextMemory } from './host-memory';
 import { HostObservations } from './host-observations';
-import type { ObservedContainer, ObservedHost, RoundContainer } from './observations';
-import { healthOfStatus, startedBounds } from './status-reading';
+import type { ObservedContainer, ObservedHost } from './observations';
 
-/** A collector's row older than this many of its rounds (and the slack) says nothing now. */
-const OBSERVATION_ROUNDS = 3;
-const OBSERVATION_SLACK_MS = 30_000;
 /** Rows of hosts no collector renewed for this long are deleted. */
 const OBSERVATION_PRUNE_MS = 86_400_000;
 /** How often they are looked for. */
@@ -48,14 +40,6 @@ const EVENTS_KEPT_MS = 90 * 86_400_000;
 
 /** Hosts whose memory is worked out between two yields to requests waiting on the event loop. */
 const HOSTS_PER_SLICE = 100;
-
-/**
- * A window's averages are read again after a quarter of it (at most 30 s, at least a round):
- * a quarter of a window moves its average little, and the read costs one range per series.
- */
-function averagesMaxAgeMs(windowSeconds: number, intervalMs: number): number {
-  return Math.max(intervalMs, Math.min(30_000, (windowSeconds * 1_000) / 4));
-}
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -86,8 +70,6 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
   private storedMemory = new Map<string, string>();
   /** The containers each host showed last round (see `unchanged`). */
   private readonly lastContainers = new Map<string, readonly ObservedContainer[]>();
-  /** The averages of each window, read at most every averagesMaxAgeMs. */
-  private readonly averages = new Map<number, { at: number; averages: Averages }>();
   private round: Promise<unknown> | null = null;
   private timer?: NodeJS.Timeout;
   private stopped = false;
@@ -103,14 +85,10 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
     private readonly observations: HostObservations,
     private readonly agents: AgentObservations,
     private readonly expectedStops: ExpectedStops,
-    private readonly metrics: MetricsStore,
-    private readonly recent: RecentFigures,
+    private readonly windowAverages: WindowAverages,
     private readonly leases: SamplingLeases,
     @Inject(APP_CONFIG)
-    private readonly config: Pick<
-      AppConfig,
-      'alerts' | 'dockerStatsIntervalMs' | 'sshStatsIntervalMs'
-    >,
+    private readonly config: Pick<AppConfig, 'alerts'>,
   ) {
     this.intervalMs = config.alerts.intervalMs;
   }
@@ -182,7 +160,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
     const rules = ruleRows.filter((rule) => rule.enabled).map(toEvaluatedRule);
     const { changed, containers } = await this.remember(hosts, memories, now, expectedStop);
     const open = new OpenAlerts(openEvents.map(toOpenCondition));
-    const averages = await this.averagesFor(rules, now);
+    const averages = await this.windowAverages.of(rules, now);
     const conditions: Condition[] = [];
     for (let i = 0; i < hosts.length; i += HOSTS_PER_SLICE) {
       const slice = hosts.slice(i, i + HOSTS_PER_SLICE);
@@ -281,6 +259,15 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
     return same && Object.values(previous.stopped).every((stopped) => stopped.confirmed);
   }
 
+  /** Every host of every source, as its collector or its agent last told. */
+  private async observedHosts(now: number): Promise<ObservedHost[]> {
+    const [collected, agents] = await Promise.all([
+      this.observations.observe(now),
+      this.agents.list(now),
+    ]);
+    return [...collected, ...agents];
+  }
+
   private async loadMemories(): Promise<Map<string, HostMemory>> {
     this.lastContainers.clear();
     const rows = await this.memoryRows.find();
@@ -294,80 +281,6 @@ export class AlertEvaluator implements OnApplicationBootstrap, BeforeApplication
       ]),
     );
   }
-
-  /** Every host of every source, as its collector or its agent last told. */
-  private async observedHosts(now: number): Promise<ObservedHost[]> {
-    const [rows, agents] = await Promise.all([this.observations.list(), this.agents.list(now)]);
-    const collected = rows.map((row): ObservedHost => {
-      const intervalMs =
-        row.source === 'docker-ssh'
-          ? this.config.sshStatsIntervalMs
-          : this.config.dockerStatsIntervalMs;
-      const fresh =
-        now - row.observedAt.getTime() <= OBSERVATION_ROUNDS * intervalMs + OBSERVATION_SLACK_MS;
-      return {
-        source: row.source as SourceKind,
-        hostId: row.hostId,
-        name: row.hostName,
-        downSince: fresh ? row.downSince : null,
-        containers:
-          fresh && row.downSince === null && row.containersJson
-            ? (JSON.parse(row.containersJson) as RoundContainer[]).map((container) =>
-                toObserved(container, row.observedAt.getTime()),
-              )
-            : null,
-      };
-    });
-    return [...collected, ...agents];
-  }
-
-  /** The averages each cpu-above / memory-above window needs, by window. */
-  private async averagesFor(
-    rules: readonly EvaluatedRule[],
-    now: number,
-  ): Promise<AveragesByWindow> {
-    const windows = new Set(
-      rules
-        .filter((rule) => rule.kind === 'cpu-above' || rule.kind === 'memory-above')
-        .map((rule) => rule.forSeconds),
-    );
-    // One process holds the embedded database, so its recorder saw every sample.
-    if (this.db.options.type !== 'postgres') {
-      this.recent.retain(Math.max(0, ...windows));
-    }
-    const byWindow = new Map<number, Averages>();
-    for (const seconds of windows) {
-      byWindow.set(seconds, await this.averagesOver(seconds, now));
-    }
-    return byWindow;
-  }
-
-  private async averagesOver(seconds: number, now: number): Promise<Averages> {
-    const nowSeconds = Math.floor(now / 1_000);
-    const since = nowSeconds - seconds;
-    const coveredBy = nowSeconds - Math.floor(seconds / 2);
-    if (this.db.options.type !== 'postgres' && this.recent.covers(seconds)) {
-      return this.recent.averages(since, coveredBy);
-    }
-    const cached = this.averages.get(seconds);
-    if (cached && now - cached.at < averagesMaxAgeMs(seconds, this.intervalMs)) {
-      return cached.averages;
-    }
-    const averages = byHost(await this.metrics.averages(since, coveredBy));
-    this.averages.set(seconds, { at: now, averages });
-    return averages;
-  }
-}
-
-function byHost(rows: readonly AverageRow[]): Averages {
-  const averages: Averages = new Map();
-  for (const row of rows) {
-    const key = hostKey(row.source, row.hostId);
-    const ofHost = averages.get(key) ?? new Map<string, Average>();
-    ofHost.set(row.container, { cpu: row.cpu, mem: row.mem });
-    averages.set(key, ofHost);
-  }
-  return averages;
 }
 
 export function toEvaluatedRule(rule: AlertRuleEntity): EvaluatedRule {
@@ -378,17 +291,6 @@ export function toEvaluatedRule(rule: AlertRuleEntity): EvaluatedRule {
     scope: rule.scopeJson ? (JSON.parse(rule.scopeJson) as AlertScope) : null,
     threshold: rule.threshold,
     forSeconds: rule.forSeconds,
-  };
-}
-
-function toObserved(container: RoundContainer, at: number): ObservedContainer {
-  return {
-    id: container.id,
-    name: container.name,
-    state: container.state,
-    health: healthOfStatus(container.status),
-    restartCount: null,
-    startedAt: container.state === 'running' ? startedBounds(container.status, at) : null,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AlertKind, AlertScope, SourceKind } from '@archnest/contracts';
+import { hostKeyOf, type RecentAverage, type RecentAverages } from '../../metrics/recent-figures';
 import { type HostMemory, STOP_CONFIRM_MS } from './host-memory';
 import type { ObservedHost } from './observations';
 
@@ -12,13 +13,9 @@ export interface EvaluatedRule {
   forSeconds: number;
 }
 
-/** A container's average CPU and memory % over a window. */
-export interface Average {
-  cpu: number | null;
-  mem: number | null;
-}
-/** The averages of a window: by `source\nhostId` (hostKey), then by container name. */
-export type Averages = Map<string, Map<string, Average>>;
+/** A container's average CPU and memory % over a window; by host key, then container name. */
+export type Average = RecentAverage;
+export type Averages = RecentAverages;
 /** Averages by window (forSeconds). */
 export type AveragesByWindow = ReadonlyMap<number, Averages>;
 
@@ -34,7 +31,8 @@ export interface Condition {
   message: string;
 }
 
-export const hostKey = (source: string, hostId: string): string => `${source}\n${hostId}`;
+/** `source\nhostId`, as the recent figures key their hosts. */
+export const hostKey = hostKeyOf;
 
 /** The events firing now, by key and by (rule, host). */
 export class OpenAlerts {

@@ -1,13 +1,29 @@
 import type { SourceKind } from '@archnest/contracts';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
 import { errorReason } from '../../common/errors/error-reason';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { HostObservationEntity } from './host-observation.entity';
-import type { HostRound, RoundContainer } from './observations';
+import type { HostRound, ObservedContainer, ObservedHost, RoundContainer } from './observations';
+import { healthOfStatus, startedBounds } from './status-reading';
 
 /** An error kept for the operator is cut to this many characters. */
 const MAX_ERROR = 300;
+/** A row older than this many of its collector's rounds (and the slack) says nothing now. */
+const OBSERVATION_ROUNDS = 3;
+const OBSERVATION_SLACK_MS = 30_000;
+
+function toObserved(container: RoundContainer, at: number): ObservedContainer {
+  return {
+    id: container.id,
+    name: container.name,
+    state: container.state,
+    health: healthOfStatus(container.status),
+    restartCount: null,
+    startedAt: container.state === 'running' ? startedBounds(container.status, at) : null,
+  };
+}
 
 /**
  * Where the Docker API collector and the SSH sampler leave what each round saw, for the alert
@@ -22,6 +38,8 @@ export class HostObservations {
   constructor(
     @InjectRepository(HostObservationEntity)
     private readonly rows: Repository<HostObservationEntity>,
+    @Inject(APP_CONFIG)
+    private readonly config: Pick<AppConfig, 'dockerStatsIntervalMs' | 'sshStatsIntervalMs'>,
   ) {}
 
   /** A round that listed every container of the host. */
@@ -68,8 +86,29 @@ export class HostObservations {
     });
   }
 
-  list(): Promise<HostObservationEntity[]> {
-    return this.rows.find();
+  /** Every collected host as the evaluator reads it; a row gone stale tells nothing. */
+  async observe(now: number): Promise<ObservedHost[]> {
+    const rows = await this.rows.find();
+    return rows.map((row): ObservedHost => {
+      const intervalMs =
+        row.source === 'docker-ssh'
+          ? this.config.sshStatsIntervalMs
+          : this.config.dockerStatsIntervalMs;
+      const fresh =
+        now - row.observedAt.getTime() <= OBSERVATION_ROUNDS * intervalMs + OBSERVATION_SLACK_MS;
+      return {
+        source: row.source as SourceKind,
+        hostId: row.hostId,
+        name: row.hostName,
+        downSince: fresh ? row.downSince : null,
+        containers:
+          fresh && row.downSince === null && row.containersJson
+            ? (JSON.parse(row.containersJson) as RoundContainer[]).map((container) =>
+                toObserved(container, row.observedAt.getTime()),
+              )
+            : null,
+      };
+    });
   }
 
   /** Rows no round renewed since `before`: hosts removed, or collectors turned off. */

@@ -215,7 +215,7 @@ export class DockerTcpStatsCollector implements OnApplicationBootstrap, BeforeAp
         });
       }
     } catch {
-      // A sample failed on its own and was dropped; the next round tries again.
+      // Samples catch their own faults; this keeps anything else from ending the collector.
     }
   }
 
