@@ -15,6 +15,7 @@ import { ContainerSourcesModule } from './container-sources/container-sources.mo
 import { DockerSshModule } from './container-sources/docker-ssh/docker-ssh.module';
 import { DockerTcpModule } from './container-sources/docker-tcp/docker-tcp.module';
 import { ExecModule } from './container-sources/exec/exec.module';
+import { LogsModule } from './container-sources/logs/logs.module';
 import { ContainersModule } from './containers/containers.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -44,6 +45,7 @@ export class AppModule {
         DockerTcpModule,
         ContainersModule,
         ExecModule,
+        LogsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

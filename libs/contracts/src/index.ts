@@ -9,3 +9,4 @@ export * from './masking';
 export * from './metrics';
 export * from './tokens';
 export * from './alerts';
+export * from './logs';

@@ -4,6 +4,7 @@ import type {
   ContainerDetail,
   ContainerHost,
   ContainerLogs,
+  LogLine,
   ContainerStats,
   ContainerSummary,
   SourceKind,
@@ -15,6 +16,27 @@ export interface LogOptions {
   tail: number;
   /** Prefix each line with Docker's RFC 3339 timestamp (then parsed into `timestamp`). */
   timestamps: boolean;
+  /** Only lines written at or after / before this time. */
+  since?: Date;
+  until?: Date;
+}
+
+/** What a live follow asks for: the history first, then every new line. */
+export interface FollowOptions {
+  /** Lines of history first, 0..LOG_FOLLOW_LIMITS.maxTail. */
+  tail: number;
+  since?: Date;
+}
+
+/** One line of a follow; `timestamp` is the engine's, null only if it sent none. */
+export type FollowedLine = LogLine;
+
+/** A running follow: lines go to the callback given to followLogs until it ends. */
+export interface LogFollow {
+  /** Resolves with a readable reason once the stream ended (e.g. the container stopped). */
+  readonly ended: Promise<string>;
+  /** Ends the follow at once, remotely too (the engine request or the SSH channel). */
+  stop(): void;
 }
 
 export interface ActionOptions {
@@ -42,6 +64,13 @@ export interface ContainerSource {
   listContainers(hostId: string): Promise<ContainerSummary[]>;
   getContainer(hostId: string, containerRef: string): Promise<ContainerDetail>;
   getLogs?(hostId: string, containerRef: string, options: LogOptions): Promise<ContainerLogs>;
+  /** Resolves once the stream is open; errors (no such container…) reject before that. */
+  followLogs?(
+    hostId: string,
+    containerRef: string,
+    options: FollowOptions,
+    onLine: (line: FollowedLine) => void,
+  ): Promise<LogFollow>;
   getStats?(hostId: string, containerRef: string): Promise<ContainerStats>;
   runAction?(
     hostId: string,
@@ -52,16 +81,16 @@ export interface ContainerSource {
   openExec?(hostId: string, containerRef: string, request: ExecRequest): Promise<SourceExec>;
 }
 
-/** The method each capability promises; `inspect` is the base contract. */
+/** The methods each capability promises; `inspect` is the base contract. */
 export const CAPABILITY_METHODS = {
-  inspect: null,
-  logs: 'getLogs',
-  stats: 'getStats',
-  manage: 'runAction',
-  exec: 'openExec',
-} as const satisfies Record<Capability, keyof ContainerSource | null>;
+  inspect: [],
+  logs: ['getLogs', 'followLogs'],
+  stats: ['getStats'],
+  manage: ['runAction'],
+  exec: ['openExec'],
+} as const satisfies Record<Capability, readonly (keyof ContainerSource)[]>;
 
-type MethodOf<C extends Capability> = Exclude<(typeof CAPABILITY_METHODS)[C], null>;
+type MethodOf<C extends Capability> = (typeof CAPABILITY_METHODS)[C][number];
 
 /** A source known to offer `C`: its method is present, so callers need no `!`. */
 export type SourceWith<C extends Capability> = ContainerSource &

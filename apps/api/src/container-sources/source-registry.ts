@@ -80,17 +80,16 @@ export class SourceRegistry {
 }
 
 function assertCapabilitiesMatchMethods(source: ContainerSource): void {
-  for (const [capability, method] of Object.entries(CAPABILITY_METHODS)) {
-    if (method === null) {
-      continue;
-    }
+  for (const [capability, methods] of Object.entries(CAPABILITY_METHODS)) {
     const listed = source.capabilities.includes(capability as Capability);
-    const present = typeof source[method] === 'function';
-    if (listed !== present) {
-      throw new Error(
-        `The ${source.kind} source ${listed ? 'lists' : 'does not list'} ${capability} but ` +
-          `${present ? 'has' : 'lacks'} ${method}()`,
-      );
+    for (const method of methods as readonly (keyof ContainerSource)[]) {
+      const present = typeof source[method] === 'function';
+      if (listed !== present) {
+        throw new Error(
+          `The ${source.kind} source ${listed ? 'lists' : 'does not list'} ${capability} but ` +
+            `${present ? 'has' : 'lacks'} ${method}()`,
+        );
+      }
     }
   }
 }

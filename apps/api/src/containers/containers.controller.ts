@@ -22,6 +22,7 @@ import {
   ContainerStatsResponse,
   ContainerSummaryResponse,
   HostParams,
+  logOptions,
   LogsQuery,
   RemoveQuery,
 } from './containers.dto';
@@ -118,16 +119,17 @@ export class ContainersController {
     summary: 'Get container logs',
     description:
       'The last `tail` lines of stdout and stderr, oldest first, with Docker timestamps unless ' +
-      '`timestamps=false`. Logs are not masked. Sources without logs (the agent) answer 400. ' +
-      'Members may call it.',
+      '`timestamps=false`; `since`/`until` (ISO times) narrow them to a window. Logs are not ' +
+      'masked. Sources without logs (the agent) answer 400. Members may call it. To follow ' +
+      'live, use the WebSocket /api/containers/logs/follow (docs/logs-protocol.md).',
   })
   @ApiOkResponse({ type: ContainerLogsResponse })
   @ApiErrors(READ_ERRORS)
   logs(
     @Param() { source, hostId, ref }: ContainerParams,
-    @Query() { tail, timestamps }: LogsQuery,
+    @Query() query: LogsQuery,
   ): Promise<ContainerLogsResponse> {
-    return this.containers.logs(source, hostId, ref, { tail, timestamps });
+    return this.containers.logs(source, hostId, ref, logOptions(query));
   }
 
   @Get(':source/:hostId/:ref/stats')

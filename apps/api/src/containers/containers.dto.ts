@@ -26,8 +26,10 @@ import {
 } from '@archnest/contracts';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { AppError, ErrorCode } from '../common/errors/app-error';
 import { IsContainerRef } from '../container-sources/container-ref';
+import type { LogOptions } from '../container-sources/container-source';
 
 /** "true"/"false" from a query string; anything else is left for @IsBoolean to refuse. */
 function queryBoolean({ value }: { value: unknown }): unknown {
@@ -68,6 +70,26 @@ export class LogsQuery {
   @Transform(queryBoolean)
   @IsBoolean({ message: 'timestamps must be true or false' })
   timestamps = true;
+
+  @ApiProperty({ required: false, description: 'Only lines written at or after this ISO time' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 time' })
+  since?: string;
+
+  @ApiProperty({ required: false, description: 'Only lines written before this ISO time' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'until must be an ISO 8601 time' })
+  until?: string;
+}
+
+/** The query as a source takes it; a window that ends before it starts is a 400 on `until`. */
+export function logOptions({ tail, timestamps, since, until }: LogsQuery): LogOptions {
+  const from = since === undefined ? undefined : new Date(since);
+  const to = until === undefined ? undefined : new Date(until);
+  if (from && to && to <= from) {
+    throw new AppError(ErrorCode.BadRequest, 'until must be after since');
+  }
+  return { tail, timestamps, ...(from ? { since: from } : {}), ...(to ? { until: to } : {}) };
 }
 
 export class RemoveQuery {

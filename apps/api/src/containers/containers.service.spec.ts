@@ -92,7 +92,10 @@ describe('ContainersService', () => {
 
   it('passes the timestamps choice through to the source', async () => {
     const getLogs = jest.fn().mockResolvedValue({ lines: [], truncated: false });
-    const service = serviceWith(fakeSource('docker-ssh', { capabilities: ['logs'], getLogs }));
+    const followLogs = jest.fn();
+    const service = serviceWith(
+      fakeSource('docker-ssh', { capabilities: ['logs'], getLogs, followLogs }),
+    );
     await service.logs('docker-ssh', 'h1', 'web', { tail: 5, timestamps: false });
     expect(getLogs).toHaveBeenCalledWith('h1', 'web', { tail: 5, timestamps: false });
   });

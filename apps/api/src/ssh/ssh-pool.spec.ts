@@ -97,6 +97,7 @@ function setup(options: Partial<PoolOptions> = {}) {
     idleMs: 60_000,
     maxCommandChannels: 2,
     maxShellChannels: 3,
+    maxStreamChannels: 2,
     channelTimeoutMs: 200,
     ...options,
   });
@@ -131,6 +132,18 @@ describe('SshPool', () => {
     await expect(pool.openExec(t, 'sh', pty)).rejects.toThrow(/1 exec sessions are already open/);
     first.close();
     await expect(pool.openExec(t, 'sh', pty)).resolves.toBeDefined();
+  });
+
+  it('opens log streams on a second connection with a limit of their own', async () => {
+    const { pool, connector, target } = setup({ maxShellChannels: 1, maxStreamChannels: 2 });
+    const t = target('a');
+    const shell = await pool.openExec(t, 'sh', { pty: { cols: 80, rows: 24 } });
+    const streams = [await pool.openStream(t, 'logs 1'), await pool.openStream(t, 'logs 2')];
+    await expect(pool.openStream(t, 'logs 3')).rejects.toThrow(/2 log follows are already open/);
+    expect(connector.connect).toHaveBeenCalledTimes(2);
+    streams[0].close();
+    await expect(pool.openStream(t, 'logs 3')).resolves.toBeDefined();
+    shell.close();
   });
 
   it('replaces a connection that closed', async () => {

@@ -24,16 +24,25 @@ export interface PoolOptions {
   maxCommandChannels: number;
   /** Channels of their own (interactive exec shells) per target; more are refused. */
   maxShellChannels: number;
+  /**
+   * Long-lived output channels (log follows) per target, on a second connection of their own
+   * so they never take the channels above; under OpenSSH's 10 sessions. More are refused.
+   */
+  maxStreamChannels: number;
   /** How long a command may wait for a free channel, and for the channel to open. */
   channelTimeoutMs: number;
 }
 
 export const SSH_POOL_OPTIONS = Symbol('SSH_POOL_OPTIONS');
 
+/** The pool key suffix of a target's second connection, the one for output streams. */
+const STREAMS_KEY = '#streams';
+
 export const DEFAULT_POOL_OPTIONS: PoolOptions = {
   idleMs: 5 * 60_000,
   maxCommandChannels: 6,
   maxShellChannels: 3,
+  maxStreamChannels: 9,
   channelTimeoutMs: 8_000,
 };
 
@@ -144,12 +153,31 @@ export class SshPool implements OnApplicationShutdown {
     command: string,
     request: ExecRequest = {},
   ): Promise<ClientChannel> {
+    const max = this.options.maxShellChannels;
+    return this.openOwnChannel(target, command, request, `${max} exec sessions are already open`);
+  }
+
+  /**
+   * Opens a channel for a long-lived command without input (a log follow) on the target's
+   * second pooled connection, the one kept for such streams; limited per target like exec.
+   */
+  openStream(target: PoolTarget, command: string): Promise<ClientChannel> {
+    const max = this.options.maxStreamChannels;
+    const streams = { ...target, id: `${target.id}${STREAMS_KEY}` };
+    return this.openOwnChannel(streams, command, {}, `${max} log follows are already open`);
+  }
+
+  private async openOwnChannel(
+    target: PoolTarget,
+    command: string,
+    request: ExecRequest,
+    busy: string,
+  ): Promise<ClientChannel> {
     const entry = this.entryFor(target.id);
     entry.stopIdleTimer();
     const release = entry.shells.tryAcquire();
     if (!release) {
-      const max = this.options.maxShellChannels;
-      throw sshErrors.busy(target, `${max} exec sessions are already open`);
+      throw sshErrors.busy(target, busy);
     }
     try {
       const channel = await this.openWithRetry(target, command, request);
@@ -184,8 +212,9 @@ export class SshPool implements OnApplicationShutdown {
   private entryFor(key: string): PoolEntry {
     let entry = this.entries.get(key);
     if (!entry) {
-      const { maxCommandChannels, maxShellChannels } = this.options;
-      entry = new PoolEntry(new Semaphore(maxCommandChannels), new Semaphore(maxShellChannels));
+      const { maxCommandChannels, maxShellChannels, maxStreamChannels } = this.options;
+      const own = key.endsWith(STREAMS_KEY) ? maxStreamChannels : maxShellChannels;
+      entry = new PoolEntry(new Semaphore(maxCommandChannels), new Semaphore(own));
       this.entries.set(key, entry);
     }
     return entry;

@@ -60,12 +60,27 @@ export const dockerCli = {
     withRef(cli, ['inspect', '--type', 'container'], ref),
 
   /** Timestamps always: they order stdout and stderr lines into one stream. */
-  logs: (cli: DockerCli, ref: string, tail: number): string[] => {
-    if (!Number.isInteger(tail) || tail < 1 || tail > LOG_TAIL_MAX) {
-      throw new AppError(ErrorCode.BadRequest, `tail must be between 1 and ${LOG_TAIL_MAX}`);
-    }
-    return withRef(cli, ['logs', '--tail', String(tail), '--timestamps'], ref);
+  logs: (cli: DockerCli, ref: string, tail: number, window: LogWindow = {}): string[] => {
+    const args = ['logs', '--tail', tailArg(tail, 1), '--timestamps', ...windowArgs(window)];
+    return withRef(cli, args, ref);
   },
+
+  /**
+   * `docker logs --follow`, ended when the SSH channel closes: closing a channel without a pty
+   * does not stop its command, so a watchdog waits for the channel's stdin to close and then
+   * kills the command (which `exec` made the shell's own process, hence `$$`).
+   */
+  followLogs: (cli: DockerCli, ref: string, tail: number, since?: Date): string[] => [
+    'sh',
+    '-c',
+    FOLLOW_WATCHDOG,
+    'sh',
+    ...withRef(
+      cli,
+      ['logs', '--follow', '--tail', tailArg(tail, 0), '--timestamps', ...windowArgs({ since })],
+      ref,
+    ),
+  ],
 
   /** One sample of every running container (the metrics history's sampler). */
   statsAll: (cli: DockerCli): string[] => [
@@ -107,6 +122,29 @@ export const dockerCli = {
     `for p in /proc/[0-9]*; do if grep -q '${EXEC_SESSION_ENV}=${session(sessionId)}' "$p/environ" 2>/dev/null; then kill -9 "\${p#/proc/}" 2>/dev/null; fi; done; exit 0`,
   ],
 };
+
+/** Times of `docker logs --since/--until`; an ISO string is one argument, never an option. */
+export interface LogWindow {
+  since?: Date;
+  until?: Date;
+}
+
+const FOLLOW_WATCHDOG =
+  'exec 3<&0; (cat <&3 >/dev/null 2>&1; kill $$ 2>/dev/null) >/dev/null 2>&1 & exec "$@"';
+
+function tailArg(tail: number, min: number): string {
+  if (!Number.isInteger(tail) || tail < min || tail > LOG_TAIL_MAX) {
+    throw new AppError(ErrorCode.BadRequest, `tail must be between ${min} and ${LOG_TAIL_MAX}`);
+  }
+  return String(tail);
+}
+
+function windowArgs({ since, until }: LogWindow): string[] {
+  return [
+    ...(since ? ['--since', since.toISOString()] : []),
+    ...(until ? ['--until', until.toISOString()] : []),
+  ];
+}
 
 function session(id: string): string {
   if (!SESSION_ID.test(id)) {

@@ -5,6 +5,7 @@ import { DockerSshTargetsController } from './docker-ssh-targets.controller';
 import { DockerSshRunner } from './docker-ssh.runner';
 import { DockerSshService } from './docker-ssh.service';
 import { DockerSshExecService } from './exec/docker-ssh-exec.service';
+import { DockerSshLogFollower } from './ssh-log-follow';
 import { SshStatsSampler } from './ssh-stats-sampler';
 import { SshTargetChains } from './ssh-target-chains';
 import { SshTargetSecrets } from './ssh-target-secrets';
@@ -27,6 +28,7 @@ import { SshTargetsService } from './ssh-targets.service';
     SshTargetsService,
     DockerSshService,
     DockerSshExecService,
+    DockerSshLogFollower,
     SshStatsSampler,
   ],
 })

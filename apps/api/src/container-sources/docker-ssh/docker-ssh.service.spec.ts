@@ -4,6 +4,7 @@ import { SourceRegistry } from '../source-registry';
 import type { CommandResult } from '../../ssh/exec-command';
 import type { DockerSshRunner } from './docker-ssh.runner';
 import type { DockerSshExecService } from './exec/docker-ssh-exec.service';
+import type { DockerSshLogFollower } from './ssh-log-follow';
 import { DockerSshService } from './docker-ssh.service';
 import type { SshTargetEntity } from './ssh-target.entity';
 import type { SshTargetsService } from './ssh-targets.service';
@@ -42,6 +43,7 @@ function setup(targets: SshTargetEntity[] = [target()]) {
     { run, read: run, lastSeen: () => null } as unknown as DockerSshRunner,
     new SourceRegistry(),
     {} as DockerSshExecService,
+    {} as DockerSshLogFollower,
   );
   return { service, run, require };
 }

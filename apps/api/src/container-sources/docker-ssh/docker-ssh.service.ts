@@ -16,6 +16,9 @@ import type {
   ActionOptions,
   ActionOutcome,
   ContainerSource,
+  FollowedLine,
+  FollowOptions,
+  LogFollow,
   LogOptions,
 } from '../container-source';
 import type { ExecRequest, SourceExec } from '../exec/exec-handle';
@@ -25,6 +28,7 @@ import { dockerCli } from './docker-cli';
 import { parseInspect, parseLogs, parsePs, parseStats } from './docker-cli-output';
 import { DockerSshRunner } from './docker-ssh.runner';
 import { DockerSshExecService } from './exec/docker-ssh-exec.service';
+import { DockerSshLogFollower } from './ssh-log-follow';
 import { cliOf } from './ssh-target-chains';
 import type { SshTargetEntity } from './ssh-target.entity';
 import { SshTargetsService } from './ssh-targets.service';
@@ -48,6 +52,7 @@ export class DockerSshService implements ContainerSource, OnModuleInit {
     private readonly runner: DockerSshRunner,
     private readonly registry: SourceRegistry,
     private readonly exec: DockerSshExecService,
+    private readonly follower: DockerSshLogFollower,
   ) {}
 
   onModuleInit(): void {
@@ -80,7 +85,7 @@ export class DockerSshService implements ContainerSource, OnModuleInit {
   async getLogs(hostId: string, ref: string, options: LogOptions): Promise<ContainerLogs> {
     assertContainerRef(ref);
     const target = await this.targets.require(hostId);
-    const argv = dockerCli.logs(cliOf(target), ref, options.tail);
+    const argv = dockerCli.logs(cliOf(target), ref, options.tail, options);
     const result = await this.runner.read(target, argv, `docker logs ${ref}`, {
       allowTruncated: true,
     });
@@ -88,6 +93,16 @@ export class DockerSshService implements ContainerSource, OnModuleInit {
       timestamps: options.timestamps,
       truncated: result.truncated,
     });
+  }
+
+  async followLogs(
+    hostId: string,
+    ref: string,
+    options: FollowOptions,
+    onLine: (line: FollowedLine) => void,
+  ): Promise<LogFollow> {
+    assertContainerRef(ref);
+    return this.follower.open(await this.targets.require(hostId), ref, options, onLine);
   }
 
   async getStats(hostId: string, ref: string): Promise<ContainerStats> {

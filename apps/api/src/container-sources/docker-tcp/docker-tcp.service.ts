@@ -15,19 +15,17 @@ import type {
   ActionOptions,
   ActionOutcome,
   ContainerSource,
+  FollowedLine,
+  FollowOptions,
+  LogFollow,
   LogOptions,
 } from '../container-source';
 import type { ExecRequest, SourceExec } from '../exec/exec-handle';
 import type { DockerHostEntity } from './docker-host.entity';
 import { DockerTcpHostsRepository } from './docker-tcp-hosts.repository';
 import { DockerTcpEngineClients, ENGINE_TIMEOUT_MS, SAFE_TO_RESEND } from './engine-client';
-import {
-  inspectContainer,
-  listContainers,
-  performAction,
-  readLogs,
-  sampleStats,
-} from './engine-operations';
+import { inspectContainer, listContainers, performAction, sampleStats } from './engine-operations';
+import { followLogs, readLogs } from './engine-logs';
 import { DockerTcpExecService } from './exec/docker-tcp-exec.service';
 import type { EngineInspect } from '../docker-json/engine-types';
 import { toContainerDetail, toContainerSummary } from '../docker-json/normalize';
@@ -114,6 +112,21 @@ export class DockerTcpService implements ContainerSource, OnModuleInit {
       },
       SAFE_TO_RESEND,
     );
+  }
+
+  async followLogs(
+    hostId: string,
+    ref: string,
+    options: FollowOptions,
+    onLine: (line: FollowedLine) => void,
+  ): Promise<LogFollow> {
+    assertContainerRef(ref);
+    const host = await this.hosts.require(hostId);
+    return this.engines.call(host, async (docker, signal) => {
+      const inspect = await inspectContainer(docker, ref, signal);
+      const tty = inspect.Config?.Tty === true;
+      return followLogs(docker, ref, { ...options, tty }, signal, onLine);
+    });
   }
 
   async getStats(hostId: string, ref: string): Promise<ContainerStats> {

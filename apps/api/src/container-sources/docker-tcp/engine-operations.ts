@@ -1,6 +1,6 @@
-import type { ContainerAction, ContainerLogs, ContainerStats } from '@archnest/contracts';
+import type { ContainerAction, ContainerStats } from '@archnest/contracts';
 import type Docker from 'dockerode';
-import type { ActionOptions, ActionOutcome, LogOptions } from '../container-source';
+import type { ActionOptions, ActionOutcome } from '../container-source';
 import { expectShape, isEngineObject } from './engine-errors';
 import type {
   EngineCpuStats,
@@ -9,7 +9,6 @@ import type {
   EngineStats,
 } from '../docker-json/engine-types';
 import { engineTime } from '../docker-json/docker-status';
-import { LogCollector } from './log-collector';
 import {
   cpuPercent,
   EMPTY_STATS,
@@ -26,10 +25,6 @@ import {
  * first whatever the gap (docs/docker-tcp.md, "Stats").
  */
 export const STATS_SAMPLE_GAP_MS = 500;
-/** Bounds of one logs answer: text kept in memory, and one line (Docker splits at 16 KiB). */
-export const LOG_MAX_BYTES = 2 * 1024 * 1024;
-export const LOG_MAX_LINE_LENGTH = 16 * 1024;
-
 /** Every container, or only the running ones. */
 export async function listContainers(
   docker: Docker,
@@ -48,54 +43,6 @@ export async function inspectContainer(
 ): Promise<EngineInspect> {
   const inspect = await docker.getContainer(ref).inspect({ abortSignal: signal });
   return expectShape(inspect, (value) => isEngineObject(value) && typeof inspect.Id === 'string');
-}
-
-function openLogStream(
-  docker: Docker,
-  ref: string,
-  options: LogOptions,
-  signal: AbortSignal,
-): Promise<AsyncIterable<Buffer>> {
-  return new Promise((resolve, reject) => {
-    // dockerode buffers a non-following log answer whole; the stream lets us bound it.
-    docker.modem.dial(
-      {
-        path: `/containers/${encodeURIComponent(ref)}/logs?`,
-        method: 'GET',
-        isStream: true,
-        abortSignal: signal,
-        statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
-        options: {
-          stdout: true,
-          stderr: true,
-          follow: false,
-          tail: options.tail,
-          timestamps: options.timestamps,
-        },
-      },
-      (error, stream) =>
-        error ? reject(error) : resolve(stream as unknown as AsyncIterable<Buffer>),
-    );
-  });
-}
-
-export async function readLogs(
-  docker: Docker,
-  ref: string,
-  options: LogOptions & { tty: boolean },
-  signal: AbortSignal,
-): Promise<ContainerLogs> {
-  const collector = new LogCollector({
-    multiplexed: !options.tty,
-    timestamps: options.timestamps,
-    maxLines: options.tail,
-    maxBytes: LOG_MAX_BYTES,
-    maxLineLength: LOG_MAX_LINE_LENGTH,
-  });
-  for await (const chunk of await openLogStream(docker, ref, options, signal)) {
-    collector.push(chunk);
-  }
-  return collector.finish();
 }
 
 async function oneShotSample(

@@ -5,7 +5,7 @@ import { AuditService } from '../../audit/audit.service';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { assertContainerRef } from '../container-ref';
 import { SourceRegistry } from '../source-registry';
-import { ExecRefusal } from './exec-auth';
+import { SocketRefusal } from '../socket-auth/socket-auth';
 import type { ExecHandle } from './exec-handle';
 import type { StartMessage } from './exec-messages';
 
@@ -51,11 +51,11 @@ export class ContainerExec {
 /** The source a start message asks for on a path; an alias path has one source only. */
 export function sourceOf(start: StartMessage, fixed: SourceKind | undefined): SourceKind {
   if (fixed && start.source !== undefined && start.source !== fixed) {
-    throw new ExecRefusal(EXEC_CLOSE.badRequest, `source must be ${fixed} on this path`);
+    throw new SocketRefusal(EXEC_CLOSE.badRequest, `source must be ${fixed} on this path`);
   }
   const kind = fixed ?? start.source;
   if (!kind) {
-    throw new ExecRefusal(EXEC_CLOSE.badRequest, 'start needs source');
+    throw new SocketRefusal(EXEC_CLOSE.badRequest, 'start needs source');
   }
   return kind;
 }

@@ -5,7 +5,7 @@ import type { WebSocket } from 'ws';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import type { ExecHandle } from './exec-handle';
-import { ExecRefusal } from './exec-auth';
+import { SocketRefusal } from '../socket-auth/socket-auth';
 import { ExecSession, type ExecSessionDeps } from './exec-session';
 
 const ADMIN: AuthUser = { id: 'u1', username: 'admin', role: 'admin' };
@@ -119,7 +119,7 @@ describe('ExecSession', () => {
   it.each([
     [
       'a member',
-      new ExecRefusal(EXEC_CLOSE.forbidden, 'Exec needs the admin role'),
+      new SocketRefusal(EXEC_CLOSE.forbidden, 'Exec needs the admin role'),
       EXEC_CLOSE.forbidden,
     ],
     ['a 404', new AppError(ErrorCode.NotFound, 'No such container'), EXEC_CLOSE.notFound],

@@ -2,8 +2,9 @@ import { EXEC_CLOSE, type ExecServerMessage } from '@archnest/contracts';
 import { StringDecoder } from 'node:string_decoder';
 import type { RawData, WebSocket } from 'ws';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
-import { AppError, ErrorCode } from '../../common/errors/app-error';
-import { ExecRefusal } from './exec-auth';
+import { AppError } from '../../common/errors/app-error';
+import { SocketRefusal } from '../socket-auth/socket-auth';
+import { closeCodeFor } from '../socket-auth/socket-close';
 import type { ExecHandle } from './exec-handle';
 import { parseClientMessage, type StartMessage } from './exec-messages';
 
@@ -11,7 +12,6 @@ import { parseClientMessage, type StartMessage } from './exec-messages';
 export const START_TIMEOUT_MS = 10_000;
 /** Output waits (the engine stream pauses) while the client has this much unread. */
 const HIGH_WATER_BYTES = 1024 * 1024;
-const INTERNAL_ERROR = 1011;
 const GOING_AWAY = 1001;
 
 export interface ExecSessionDeps {
@@ -22,33 +22,6 @@ export interface ExecSessionDeps {
 }
 
 type Phase = 'waiting' | 'starting' | 'running' | 'closed';
-
-/** The close code for a failure while opening the exec. */
-export function closeCodeFor(error: unknown): number {
-  if (error instanceof ExecRefusal) {
-    return error.closeCode;
-  }
-  if (!(error instanceof AppError)) {
-    return INTERNAL_ERROR;
-  }
-  switch (error.code) {
-    case ErrorCode.NotFound:
-      return EXEC_CLOSE.notFound;
-    case ErrorCode.Unauthorized:
-      return EXEC_CLOSE.unauthorized;
-    case ErrorCode.Forbidden:
-      return EXEC_CLOSE.forbidden;
-    case ErrorCode.SourceUnreachable:
-    case ErrorCode.SourceTimeout:
-    case ErrorCode.ServiceUnavailable:
-      return EXEC_CLOSE.unreachable;
-    case ErrorCode.BadRequest:
-    case ErrorCode.Conflict:
-    case ErrorCode.PayloadTooLarge:
-    case ErrorCode.TooManyRequests:
-      return EXEC_CLOSE.badRequest;
-  }
-}
 
 /**
  * One exec WebSocket: waits for `start`, authenticates it, opens the exec and then relays input,
@@ -131,7 +104,7 @@ export class ExecSession {
       this.send({ type: 'ready', shell: handle.shell });
       this.pipeOutput(handle);
     } catch (error) {
-      const known = error instanceof ExecRefusal || error instanceof AppError;
+      const known = error instanceof SocketRefusal || error instanceof AppError;
       this.refuse(
         closeCodeFor(error),
         known ? (error as Error).message : 'Exec failed; see the server log',

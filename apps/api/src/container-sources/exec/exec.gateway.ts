@@ -3,7 +3,7 @@ import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { ContainerExec, sourceOf } from './container-exec';
-import { ExecAuthenticator } from './exec-auth';
+import { SocketAuthenticator } from '../socket-auth/socket-auth';
 import { ExecSession } from './exec-session';
 
 /** Largest frame a client may send; input is bounded again per message. */
@@ -12,7 +12,7 @@ export const MAX_EXEC_FRAME_BYTES = 256 * 1024;
 /**
  * `/api/containers/exec`: an interactive shell in a container of any source that offers exec,
  * for admins (docs/exec-protocol.md). The JWT arrives in the first message, so the global HTTP
- * guards do not apply here; ExecAuthenticator does the same checks.
+ * guards do not apply here; SocketAuthenticator does the same checks.
  */
 @WebSocketGateway({ path: '/api/containers/exec', maxPayload: MAX_EXEC_FRAME_BYTES })
 export class ContainerExecGateway
@@ -24,7 +24,7 @@ export class ContainerExecGateway
   protected readonly fixedSource?: SourceKind;
 
   constructor(
-    private readonly auth: ExecAuthenticator,
+    private readonly auth: SocketAuthenticator,
     private readonly exec: ContainerExec,
   ) {}
 
