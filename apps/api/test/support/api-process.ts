@@ -14,6 +14,7 @@ export interface ExitStatus {
 
 export interface ApiProcess {
   baseUrl: string;
+  pid: number;
   /** The data dir in use (ARCHNEST_DATA_DIR). */
   dataDir: string;
   /** Everything the process wrote, for assertions about logs. */
@@ -63,6 +64,7 @@ export async function startApiProcess(env: NodeJS.ProcessEnv = {}): Promise<ApiP
   await waitForHealth(baseUrl, child, () => output);
   return {
     baseUrl,
+    pid: child.pid ?? 0,
     dataDir: env.ARCHNEST_DATA_DIR ?? dataDir,
     output: () => output,
     kill: (signal) => child.kill(signal),

@@ -73,6 +73,39 @@ describe('docker CLI commands', () => {
     expect(dockerCli.ps({ command: 'docker', host: 'tcp://127.0.0.1:2375' })).toContain('-H');
   });
 
+  it('passes a log window as single ISO arguments', () => {
+    const window = { since: new Date('2026-12-07T10:00:00Z'), until: new Date(1_765_101_600_500) };
+    expect(dockerCli.logs(cli, 'web', 5, window).slice(1, -2)).toEqual([
+      'logs',
+      '--tail',
+      '5',
+      '--timestamps',
+      '--since',
+      '2026-12-07T10:00:00.000Z',
+      '--until',
+      new Date(1_765_101_600_500).toISOString(),
+    ]);
+  });
+
+  it('follows logs under a watchdog that ends docker when the channel closes', () => {
+    const argv = dockerCli.followLogs(cli, 'web', 0);
+    expect(argv.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(argv[2]).toMatch(/^exec 3<&0; \(cat <&3 .*kill \$\$.*& exec "\$@"$/);
+    expect(argv.slice(3)).toEqual([
+      'sh',
+      'docker',
+      'logs',
+      '--follow',
+      '--tail',
+      '0',
+      '--timestamps',
+      '--',
+      'web',
+    ]);
+    expect(() => dockerCli.followLogs(cli, 'x;id', 0)).toThrow();
+    expect(() => dockerCli.followLogs(cli, 'web', -1)).toThrow(/tail must be between 0/);
+  });
+
   it('bounds the log tail', () => {
     expect(() => dockerCli.logs(cli, 'web', 0)).toThrow(/tail/);
     expect(() => dockerCli.logs(cli, 'web', 5001)).toThrow(/tail/);

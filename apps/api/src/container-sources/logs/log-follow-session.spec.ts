@@ -1,0 +1,246 @@
+import { LOG_FOLLOW_CLOSE, type LogFollowServerMessage } from '@archnest/contracts';
+import { EventEmitter } from 'node:events';
+import type { WebSocket } from 'ws';
+import { AppError, ErrorCode } from '../../common/errors/app-error';
+import type { FollowedLine, LogFollow } from '../container-source';
+import { SocketRefusal } from '../socket-auth/socket-auth';
+import { HIGH_WATER_BYTES, LogFollowSession, QUEUE_LIMITS } from './log-follow-session';
+import type { LineSink } from './log-follows';
+
+class FakeSocket extends EventEmitter {
+  readonly OPEN = 1;
+  readyState = 1;
+  bufferedAmount = 0;
+  readonly sent: LogFollowServerMessage[] = [];
+  closedWith: number | null = null;
+
+  send(text: string): void {
+    this.sent.push(JSON.parse(text) as LogFollowServerMessage);
+  }
+
+  close(code: number): void {
+    this.closedWith = code;
+    this.readyState = 3;
+    this.emit('close');
+  }
+}
+
+class FakeFollow implements LogFollow {
+  stopped = false;
+  private finish!: (reason: string) => void;
+  readonly ended = new Promise<string>((resolve) => (this.finish = resolve));
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  end(reason: string): void {
+    this.finish(reason);
+  }
+}
+
+const line = (n: number, stream: FollowedLine['stream'] = 'stdout'): FollowedLine => ({
+  stream,
+  timestamp: `2026-12-07T10:00:00.${String(n).padStart(9, '0')}Z`,
+  text: `line ${n}`,
+});
+
+const flushPromises = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) {
+    await Promise.resolve();
+  }
+};
+
+function session(labels: string[], authenticate = jest.fn().mockResolvedValue({})) {
+  const socket = new FakeSocket();
+  const follows = labels.map(() => new FakeFollow());
+  let sink: LineSink = () => undefined;
+  const onError = jest.fn();
+  new LogFollowSession(socket as unknown as WebSocket, {
+    authenticate,
+    open: (_start, onLine) => {
+      sink = onLine;
+      return Promise.resolve({
+        opened: labels.map((label, i) => ({ label, follow: follows[i] })),
+        failed: [],
+      });
+    },
+    onError,
+  });
+  const start = async (extra: Record<string, unknown> = {}): Promise<void> => {
+    const targets =
+      labels.length === 1
+        ? { source: 'docker-tcp', hostId: 'h', container: labels[0] }
+        : { containers: labels.map((c) => ({ source: 'docker-tcp', hostId: 'h', container: c })) };
+    socket.emit(
+      'message',
+      Buffer.from(JSON.stringify({ type: 'start', token: 't', ...targets, ...extra })),
+      false,
+    );
+    await flushPromises();
+  };
+  const emit = (label: string, ...lines: FollowedLine[]) => lines.forEach((l) => sink(label, l));
+  return { socket, follows, start, emit, onError };
+}
+
+const linesSent = (socket: FakeSocket) =>
+  socket.sent.flatMap((m) => (m.type === 'lines' ? m.lines.map((l) => l.text) : []));
+
+describe('LogFollowSession', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('sends ready, then lines batched every 100 ms, at once when 500 wait', async () => {
+    const { socket, start, emit } = session(['web']);
+    await start();
+    expect(socket.sent).toEqual([{ type: 'ready', containers: ['web'] }]);
+    emit('web', line(1), line(2, 'stderr'));
+    expect(socket.sent).toHaveLength(1);
+    jest.advanceTimersByTime(100);
+    expect(socket.sent[1]).toEqual({
+      type: 'lines',
+      lines: [
+        { t: line(1).timestamp, stream: 'stdout', text: 'line 1' },
+        { t: line(2).timestamp, stream: 'stderr', text: 'line 2' },
+      ],
+    });
+    emit('web', ...Array.from({ length: 500 }, (_, i) => line(i + 3)));
+    expect(socket.sent).toHaveLength(3);
+    expect(linesSent(socket)).toHaveLength(502);
+  });
+
+  it('holds lines while the socket is backed up, drops the oldest past the bound, says so', async () => {
+    const { socket, start, emit } = session(['web']);
+    await start();
+    socket.bufferedAmount = HIGH_WATER_BYTES;
+    const total = QUEUE_LIMITS.maxLines + 1500;
+    emit('web', ...Array.from({ length: total }, (_, i) => line(i)));
+    jest.advanceTimersByTime(500);
+    expect(socket.sent).toHaveLength(1); // only ready: nothing written while backed up
+
+    socket.bufferedAmount = 0;
+    jest.advanceTimersByTime(100);
+    const dropped = socket.sent.find((m) => m.type === 'dropped');
+    expect(dropped).toEqual({ type: 'dropped', count: 1500 });
+    expect(socket.sent.indexOf(dropped!)).toBe(1); // before the lines that follow the gap
+    const texts = linesSent(socket);
+    expect([texts.length, texts[0], texts.at(-1)]).toEqual([
+      QUEUE_LIMITS.maxLines,
+      'line 1500',
+      `line ${total - 1}`,
+    ]);
+  });
+
+  it('queues the tail that arrives before ready and sends it after', async () => {
+    const socket = new FakeSocket();
+    const follow = new FakeFollow();
+    new LogFollowSession(socket as unknown as WebSocket, {
+      authenticate: () => Promise.resolve({ id: 'u', username: 'u', role: 'member' }),
+      open: (_start, onLine) => {
+        onLine('web', line(1));
+        return Promise.resolve({ opened: [{ label: 'web', follow }], failed: [] });
+      },
+      onError: jest.fn(),
+    });
+    socket.emit(
+      'message',
+      JSON.stringify({
+        type: 'start',
+        token: 't',
+        source: 'docker-tcp',
+        hostId: 'h',
+        container: 'web',
+      }),
+      false,
+    );
+    await flushPromises();
+    expect(socket.sent.map((m) => m.type)).toEqual(['ready', 'lines']);
+  });
+
+  it('ends with the reason and closes 1000 when the container stops', async () => {
+    const { socket, follows, start, emit } = session(['web']);
+    await start();
+    emit('web', line(1));
+    follows[0].end('the container stopped');
+    await flushPromises();
+    expect(socket.sent.slice(1)).toEqual([
+      { type: 'lines', lines: [expect.objectContaining({ text: 'line 1' })] },
+      { type: 'end', reason: 'the container stopped' },
+    ]);
+    expect(socket.closedWith).toBe(LOG_FOLLOW_CLOSE.normal);
+  });
+
+  it('labels merged lines, sorts a frame by time, ends one stream then the follow', async () => {
+    const { socket, follows, start, emit } = session(['web', 'db']);
+    await start();
+    emit('db', line(5));
+    emit('web', line(3));
+    jest.advanceTimersByTime(100);
+    expect(socket.sent[1]).toEqual({
+      type: 'lines',
+      lines: [
+        expect.objectContaining({ text: 'line 3', container: 'web' }),
+        expect.objectContaining({ text: 'line 5', container: 'db' }),
+      ],
+    });
+    follows[1].end('the container stopped');
+    await flushPromises();
+    expect(socket.sent.at(-1)).toEqual({
+      type: 'end',
+      container: 'db',
+      reason: 'db: the container stopped',
+    });
+    expect(socket.closedWith).toBeNull();
+    follows[0].end('the container stopped');
+    await flushPromises();
+    expect(socket.sent.at(-1)).toEqual({ type: 'end', reason: 'web: the container stopped' });
+    expect(socket.closedWith).toBe(LOG_FOLLOW_CLOSE.normal);
+  });
+
+  it('stops every follow when the client closes', async () => {
+    const { socket, follows, start } = session(['web', 'db']);
+    await start();
+    socket.emit('close');
+    expect(follows.map((f) => f.stopped)).toEqual([true, true]);
+  });
+
+  it('refuses a bad token, a second start, and keeps unexpected errors out of the frame', async () => {
+    const refused = session(
+      ['web'],
+      jest.fn().mockRejectedValue(new SocketRefusal(4401, 'Sign in again')),
+    );
+    await refused.start();
+    expect(refused.socket.sent).toEqual([{ type: 'error', message: 'Sign in again' }]);
+    expect(refused.socket.closedWith).toBe(4401);
+
+    const twice = session(['web']);
+    await twice.start();
+    await twice.start();
+    expect(twice.socket.sent.at(-1)).toEqual({ type: 'error', message: 'start was already sent' });
+    expect(twice.follows[0].stopped).toBe(true);
+
+    const notFound = session(
+      ['web'],
+      jest.fn().mockRejectedValue(new AppError(ErrorCode.NotFound, 'No such container')),
+    );
+    await notFound.start();
+    expect(notFound.socket.closedWith).toBe(LOG_FOLLOW_CLOSE.notFound);
+
+    const broken = session(
+      ['web'],
+      jest.fn().mockRejectedValue(new Error('secret detail at /srv')),
+    );
+    await broken.start();
+    expect(broken.socket.sent).toEqual([
+      { type: 'error', message: 'Follow failed; see the server log' },
+    ]);
+    expect(broken.onError).toHaveBeenCalled();
+  });
+
+  it('refuses a client that sends no start within 10 s', () => {
+    const { socket } = session(['web']);
+    jest.advanceTimersByTime(10_000);
+    expect(socket.sent).toEqual([{ type: 'error', message: 'No start message within 10 s' }]);
+    expect(socket.closedWith).toBe(LOG_FOLLOW_CLOSE.unauthorized);
+  });
+});
