@@ -23,6 +23,11 @@ export const routes: Routes = [
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'containers' },
       {
+        path: 'containers/logs',
+        title: title('Merged logs'),
+        loadComponent: () => import('./containers/merged-logs').then((m) => m.MergedLogs),
+      },
+      {
         path: 'containers',
         title: title('Containers'),
         loadComponent: () => import('./containers/containers').then((m) => m.Containers),

@@ -5,6 +5,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
+import { MatCheckboxHarness } from '@angular/material/checkbox/testing';
 import { MatDialogHarness } from '@angular/material/dialog/testing';
 import { MatInputHarness } from '@angular/material/input/testing';
 import { MatMenuHarness } from '@angular/material/menu/testing';
@@ -211,5 +212,41 @@ describe('ContainerTable', () => {
     expect(await column('cpu')).toContain('…');
     snapshot.flush(stats(42, 1_048_576));
     await vi.waitFor(async () => expect(await column('cpu')).toEqual(['—', '42.0 %', '12.5 %']));
+  });
+
+  it('merges the logs of the selected rows; rows without logs cannot be selected', async () => {
+    render([api, db, web], { isAdmin: false });
+    const merged: ContainerRow[][] = [];
+    fixture.componentInstance.mergeLogs.subscribe((rows) => merged.push(rows));
+    const merge = await loader.getHarness(MatButtonHarness.with({ text: /Merge logs/ }));
+    expect(await merge.isDisabled()).toBe(true);
+    // The agent's web reports no logs: no checkbox on its row.
+    const boxes = await loader.getAllHarnesses(MatCheckboxHarness);
+    expect(await Promise.all(boxes.map((box) => box.getAriaLabel()))).toEqual([
+      'Select api on engine01',
+      'Select db on engine01',
+    ]);
+    for (const box of boxes) {
+      await box.check();
+    }
+    expect(await merge.getText()).toContain('Merge logs (2)');
+    await merge.click();
+    expect(merged.map((rows) => rows.map((r) => r.name))).toEqual([['api', 'db']]);
+
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Clear selection' }))).click();
+    expect(await merge.isDisabled()).toBe(true);
+  });
+
+  it('allows at most 20 containers in a merge', async () => {
+    const many = Array.from({ length: 21 }, (_, i) =>
+      row(tcp, summary(`e${i}`, `app-${String(i).padStart(2, '0')}`, { state: 'exited' })),
+    );
+    render(many, { isAdmin: false });
+    for (const box of await loader.getAllHarnesses(MatCheckboxHarness)) {
+      await box.check();
+    }
+    const merge = await loader.getHarness(MatButtonHarness.with({ text: /Merge logs/ }));
+    expect(await merge.getText()).toContain('(21)');
+    expect(await merge.isDisabled()).toBe(true);
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -22,7 +23,7 @@ import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
 import { MatSort, MatSortModule } from '@angular/material/sort';
 import { MatTableDataSource, MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import type { ContainerAction } from '@archnest/contracts';
+import { LOG_FOLLOW_LIMITS, type ContainerAction } from '@archnest/contracts';
 import { registerIcons } from '../shell/icons';
 import { ACTION_LABELS, ContainerActions, actionsFor } from './container-actions';
 import { formatMemory, formatPercent, formatPorts } from './format';
@@ -52,6 +53,7 @@ function memoryOf(stat: LiveStat | null): number | null {
   selector: 'app-container-table',
   imports: [
     MatButtonModule,
+    MatCheckboxModule,
     MatFormFieldModule,
     MatIconModule,
     MatInputModule,
@@ -83,6 +85,8 @@ export class ContainerTable {
   readonly emptyMessage = input('No containers on this host.');
   readonly refreshIntervalMs = input(10_000);
   readonly opened = output<ContainerRow>();
+  /** "Merge logs" on the selected rows (1 to LOG_FOLLOW_LIMITS.maxContainers, all with logs). */
+  readonly mergeLogs = output<ContainerRow[]>();
 
   protected readonly pageSizes = PAGE_SIZES;
   protected readonly actionLabels = ACTION_LABELS;
@@ -90,8 +94,24 @@ export class ContainerTable {
   protected readonly readOnlyReason = READ_ONLY_REASON;
   protected readonly busy = this.actions.busy;
   protected readonly filter = signal('');
+  protected readonly maxMerge = LOG_FOLLOW_LIMITS.maxContainers;
+  /** Selected row keys; rows that leave the list leave the selection with them. */
+  private readonly selectedKeys = signal<ReadonlySet<string>>(new Set());
+  protected readonly selectedRows = computed(() =>
+    this.rows().filter((row) => this.selectedKeys().has(row.key)),
+  );
+  protected readonly mergeHint = computed(() => {
+    const n = this.selectedRows().length;
+    if (n === 0) {
+      return 'Select the containers whose logs to merge';
+    }
+    return n > this.maxMerge
+      ? `A merge follows at most ${this.maxMerge} containers; ${n} are selected`
+      : `Follow the logs of the ${n} selected containers in one view`;
+  });
   protected readonly dataSource = new MatTableDataSource<ContainerRow>([]);
   protected readonly columns = computed(() => [
+    'select',
     'name',
     ...(this.showHost() ? ['host'] : []),
     'image',
@@ -129,6 +149,35 @@ export class ContainerTable {
     this.filter.set(text);
     this.dataSource.filter = text.trim().toLowerCase();
     this.dataSource.paginator?.firstPage();
+  }
+
+  protected isSelected(row: ContainerRow): boolean {
+    return this.selectedKeys().has(row.key);
+  }
+
+  protected toggleSelected(row: ContainerRow, selected: boolean): void {
+    const keys = new Set(this.selectedKeys());
+    if (selected) {
+      keys.add(row.key);
+    } else {
+      keys.delete(row.key);
+    }
+    this.selectedKeys.set(keys);
+  }
+
+  protected clearSelection(): void {
+    this.selectedKeys.set(new Set());
+  }
+
+  protected mergeSelected(): void {
+    const rows = this.selectedRows();
+    if (rows.length > 0 && rows.length <= this.maxMerge) {
+      this.mergeLogs.emit(rows);
+    }
+  }
+
+  protected hasLogs(row: ContainerRow): boolean {
+    return can(row, 'logs');
   }
 
   protected openDetail(row: ContainerRow): void {

@@ -28,6 +28,7 @@ import { ContainerTable } from './container-table';
 import { ContainersApi } from './containers-api';
 import { DetailTabs } from './detail-tabs';
 import { HostSelect } from './host-select';
+import { mergedLogsParams } from './log-targets';
 import { ALL_HOSTS, SOURCE_LABELS, containerKey, hostKey, type ContainerRow } from './sources';
 
 /** How often the list refreshes itself while auto-refresh is on. */
@@ -149,6 +150,11 @@ export class Containers {
 
   protected openContainer(row: ContainerRow): void {
     this.detailTabs.open(row);
+  }
+
+  /** The merged view has its own address, so it can be bookmarked and shared. */
+  protected openMergedLogs(rows: ContainerRow[]): void {
+    void this.router.navigate(['/containers/logs'], { queryParams: mergedLogsParams(rows) });
   }
 
   protected closeTab(key: string, event?: Event): void {

@@ -9,6 +9,7 @@ import type {
   UserRole,
 } from '@archnest/contracts';
 import { Auth, TOKEN_STORAGE_KEY } from '../auth/auth';
+import type { SocketLike } from './exec-session';
 import { containerKey, type ContainerRow } from './sources';
 
 // Builders shared by the console's component tests (not part of the app bundle: nothing imports it).
@@ -104,4 +105,49 @@ export async function signInAs(role: UserRole): Promise<void> {
       updatedAt: '2026-01-01T00:00:00Z',
     });
   await signedIn;
+}
+
+/** A WebSocket the test drives: what the console sent, and what the server answers. */
+export class FakeSocket implements SocketLike {
+  sent: unknown[] = [];
+  closedWith: number | null = null;
+  onopen: ((event: Event) => void) | null = null;
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  onclose: ((event: CloseEvent) => void) | null = null;
+  onerror: ((event: Event) => void) | null = null;
+
+  constructor(readonly url = '') {}
+
+  send(data: string): void {
+    this.sent.push(JSON.parse(data));
+  }
+
+  close(code = 1000): void {
+    this.closedWith = code;
+    this.serverCloses(code);
+  }
+
+  opens(): void {
+    this.onopen?.({} as Event);
+  }
+
+  serverSends(message: object | string): void {
+    const data = typeof message === 'string' ? message : JSON.stringify(message);
+    this.onmessage?.({ data } as MessageEvent);
+  }
+
+  serverCloses(code: number, reason = ''): void {
+    this.onclose?.({ code, reason } as CloseEvent);
+  }
+}
+
+/** jsdom lays nothing out and has no element scrolling; the log viewer's virtual scroll scrolls. */
+export function stubScrolling(): void {
+  if (!('scrollTo' in Element.prototype)) {
+    Object.defineProperty(Element.prototype, 'scrollTo', {
+      configurable: true,
+      writable: true,
+      value: () => undefined,
+    });
+  }
 }
