@@ -137,6 +137,37 @@ export class LogViewer {
       ? `Download all ${lines} loaded lines as plain text`
       : `Download the ${lines} ${filter} lines shown (filtered: ${filter} only) as plain text`;
   });
+  protected readonly matchText = computed(() => {
+    const total = this.matchCount();
+    const at = this.matchIndex();
+    if (this.matcher() === null) {
+      return '';
+    }
+    if (total === 0) {
+      return 'No matches';
+    }
+    return at < 0 ? `${count(total)} matches` : `${count(at + 1)} of ${count(total)}`;
+  });
+  protected readonly statusText = computed(() => {
+    const lines = this.lineCount();
+    const counted = `${count(lines)} ${lines === 1 ? 'line' : 'lines'}`;
+    const evicted = this.evicted() > 0 ? ' (the oldest are dropped past 100,000)' : '';
+    const n = this.targets().length;
+    switch (this.phase()) {
+      case 'loading':
+        return `Loading the last ${this.tail()} lines…`;
+      case 'connecting':
+        return 'Connecting…';
+      case 'following':
+        return `Following${n > 1 ? ` ${n} containers` : ''} · ${counted}${evicted}`;
+      case 'ended':
+        return `Follow ended · ${counted}${evicted}`;
+      case 'failed':
+        return `Stopped · ${counted}${evicted}`;
+      case 'loaded':
+        return `Last ${this.tail()} lines${n > 1 ? ' of each container' : ''} · ${counted}`;
+    }
+  });
   private readonly targetKey = computed(() =>
     this.targets()
       .map((t) => `${t.source}/${t.hostId}/${t.id}`)
