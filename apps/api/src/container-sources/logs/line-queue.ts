@@ -34,6 +34,12 @@ export class LineQueue {
     this.compact();
   }
 
+  /** Puts the waiting lines in time order (a merged view's tails, before the first frame). */
+  sortWaiting(): void {
+    this.lines = inTimeOrder(this.lines.slice(this.head));
+    this.head = 0;
+  }
+
   /** Up to `max` oldest lines, and how many were dropped since the last take. */
   take(max: number): { dropped: number; lines: LogFollowLine[] } {
     const lines = this.lines.slice(this.head, this.head + max);
@@ -52,4 +58,9 @@ export class LineQueue {
       this.head = 0;
     }
   }
+}
+
+/** Docker's fixed-width RFC 3339 times sort as strings; the sort is stable for equal times. */
+export function inTimeOrder(lines: LogFollowLine[]): LogFollowLine[] {
+  return lines.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
 }

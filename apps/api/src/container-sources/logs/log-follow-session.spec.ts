@@ -4,7 +4,12 @@ import type { WebSocket } from 'ws';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
 import type { FollowedLine, LogFollow } from '../container-source';
 import { SocketRefusal } from '../socket-auth/socket-auth';
-import { HIGH_WATER_BYTES, LogFollowSession, QUEUE_LIMITS } from './log-follow-session';
+import {
+  HIGH_WATER_BYTES,
+  LogFollowSession,
+  MERGE_SETTLE_MS,
+  QUEUE_LIMITS,
+} from './log-follow-session';
 import type { LineSink } from './log-follows';
 
 class FakeSocket extends EventEmitter {
@@ -175,7 +180,7 @@ describe('LogFollowSession', () => {
     await start();
     emit('db', line(5));
     emit('web', line(3));
-    jest.advanceTimersByTime(100);
+    jest.advanceTimersByTime(MERGE_SETTLE_MS);
     expect(socket.sent[1]).toEqual({
       type: 'lines',
       lines: [
@@ -195,6 +200,18 @@ describe('LogFollowSession', () => {
     await flushPromises();
     expect(socket.sent.at(-1)).toEqual({ type: 'end', reason: 'web: the container stopped' });
     expect(socket.closedWith).toBe(LOG_FOLLOW_CLOSE.normal);
+  });
+
+  it('interleaves the tails of a merged view by time before the first frame', async () => {
+    const { socket, start, emit } = session(['web', 'db']);
+    await start();
+    emit('web', ...Array.from({ length: 600 }, (_, i) => line(2 * i)));
+    emit('db', ...Array.from({ length: 600 }, (_, i) => line(2 * i + 1)));
+    expect(socket.sent).toHaveLength(1); // settling: only ready
+    jest.advanceTimersByTime(MERGE_SETTLE_MS);
+    const sent = socket.sent.flatMap((m) => (m.type === 'lines' ? m.lines : []));
+    expect(sent.map((l) => l.text)).toEqual(Array.from({ length: 1200 }, (_, i) => `line ${i}`));
+    expect(sent.slice(0, 2).map((l) => l.container)).toEqual(['web', 'db']);
   });
 
   it('stops every follow when the client closes', async () => {

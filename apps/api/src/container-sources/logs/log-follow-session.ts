@@ -10,7 +10,7 @@ import { AppError } from '../../common/errors/app-error';
 import type { FollowedLine } from '../container-source';
 import { SocketRefusal } from '../socket-auth/socket-auth';
 import { closeCodeFor } from '../socket-auth/socket-close';
-import { LineQueue } from './line-queue';
+import { inTimeOrder, LineQueue } from './line-queue';
 import { parseStartMessage, type FollowStart } from './log-follow-messages';
 import type { FollowFailure, LineSink, OpenedFollow } from './log-follows';
 
@@ -20,6 +20,11 @@ export const START_TIMEOUT_MS = 10_000;
 export const HIGH_WATER_BYTES = 1024 * 1024;
 /** What waits for a slow client at most; older waiting lines are dropped beyond it. */
 export const QUEUE_LIMITS = { maxLines: 10_000, maxChars: 4 * 1024 * 1024 };
+/**
+ * A merged view waits this long after `ready` so every container's tail has arrived, then
+ * sends the tails interleaved by time rather than one container after the other.
+ */
+export const MERGE_SETTLE_MS = 300;
 /** How soon a backed-up socket is looked at again. */
 const RETRY_MS = 25;
 
@@ -46,6 +51,7 @@ export class LogFollowSession {
   private phase: Phase = 'waiting';
   private follows: OpenedFollow[] = [];
   private merged = false;
+  private settling = false;
   private readonly queue = new LineQueue(QUEUE_LIMITS);
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly startTimer: NodeJS.Timeout;
@@ -107,10 +113,23 @@ export class LogFollowSession {
         this.send(endOf(label, `${label}: not followed: ${this.reason(error)}`)),
       );
       opened.forEach((one) => void one.follow.ended.then((why) => this.onEnded(one, why)));
-      this.flush();
+      this.sendTails();
     } catch (error) {
       this.refuse(closeCodeFor(error), this.reason(error));
     }
+  }
+
+  private sendTails(): void {
+    if (!this.merged) {
+      this.flush();
+      return;
+    }
+    this.settling = true;
+    this.flushTimer = setTimeout(() => {
+      this.settling = false;
+      this.queue.sortWaiting();
+      this.flush();
+    }, MERGE_SETTLE_MS);
   }
 
   private onLine(label: string, line: FollowedLine): void {
@@ -120,8 +139,8 @@ export class LogFollowSession {
       text: line.text,
       ...(this.merged ? { container: label } : {}),
     });
-    if (this.phase !== 'following') {
-      return; // the tail waits for `ready`
+    if (this.phase !== 'following' || this.settling) {
+      return; // the tail waits for `ready`, a merged one until every tail is in
     }
     if (this.queue.size >= LOG_FOLLOW_LIMITS.maxLinesPerFrame) {
       this.flush();
@@ -151,6 +170,10 @@ export class LogFollowSession {
   private onEnded(one: OpenedFollow, why: string): void {
     if (this.phase !== 'following') {
       return;
+    }
+    if (this.settling) {
+      this.settling = false;
+      this.queue.sortWaiting();
     }
     this.follows = this.follows.filter((follow) => follow !== one);
     this.flush(true); // what the container wrote before it stopped comes before the end
@@ -201,11 +224,6 @@ export class LogFollowSession {
 
 function endOf(container: string, why: string): LogFollowServerMessage {
   return { type: 'end', reason: why, container };
-}
-
-/** Docker's fixed-width RFC 3339 times sort as strings; sort is stable for equal times. */
-function inTimeOrder(lines: LogFollowLine[]): LogFollowLine[] {
-  return lines.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
 }
 
 function rawText(data: RawData): string {
