@@ -1,7 +1,6 @@
 import {
   LOG_FOLLOW_CLOSE,
   LOG_FOLLOW_LIMITS,
-  type LogFollowLine,
   type LogFollowServerMessage,
 } from '@archnest/contracts';
 import type { RawData, WebSocket } from 'ws';
