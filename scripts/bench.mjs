@@ -13,6 +13,7 @@ const PARTS = {
   metrics: async () => (await import('./bench/metrics.mjs')).benchMetrics(),
   tokens: async () => (await import('./bench/agent-tokens.mjs')).benchTokens(),
   alerts: async () => (await import('./bench/alerts.mjs')).benchAlerts(),
+  logs: async () => (await import('./bench/logs.mjs')).benchLogs(),
 };
 
 /** Former names of parts, still accepted. */
