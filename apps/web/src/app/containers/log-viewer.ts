@@ -23,13 +23,9 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import { LOG_TAIL_DEFAULT, LOG_TAIL_MAX, type LogFollowStart } from '@archnest/contracts';
+import { LOG_TAIL_DEFAULT, LOG_TAIL_MAX } from '@archnest/contracts';
 import { BehaviorSubject } from 'rxjs';
-import { Auth } from '../auth/auth';
-import { describeError } from '../common/http-error';
 import { registerIcons } from '../shell/icons';
-import { SOCKET_FACTORY } from './exec-session';
-import { ContainersApi } from './containers-api';
 import {
   type IncomingLine,
   LogBuffer,
@@ -38,22 +34,20 @@ import {
   type StreamFilter,
   logFileText,
 } from './log-buffer';
-import { LogFollowSession, logFollowUrl } from './log-follow-session';
+import { downloadLog } from './log-download';
+import { LogFeed } from './log-feed';
 import { LogHighlight } from './log-highlight';
-import { compileSearch } from './log-search';
-import { type LogTarget, mergeLabels } from './log-targets';
+import { ROW_HEIGHT, LogScroll } from './log-scroll';
+import { type LineMatcher, compileSearch } from './log-search';
+import { downloadHint, matchText, statusText } from './log-status';
+import type { LogTarget } from './log-targets';
 
 export const TAIL_OPTIONS = [50, LOG_TAIL_DEFAULT, 1000, LOG_TAIL_MAX];
-/** Every row is this tall (log-viewer.scss): the virtual scroll's fixed item size. */
-export const ROW_HEIGHT = 20;
-
-type Phase = 'loading' | 'connecting' | 'following' | 'ended' | 'failed' | 'loaded';
-
-const count = (n: number) => n.toLocaleString('en-US');
 
 /**
  * The logs of one container or several merged: the REST tail, or a live follow over the
- * WebSocket (docs/logs-protocol.md), in a virtual scroll of fixed-height rows.
+ * WebSocket (docs/logs-protocol.md), in a virtual scroll of fixed-height rows. What fills the
+ * buffer is the feed (log-feed.ts); scroll-lock is log-scroll.ts; the texts, log-status.ts.
  */
 @Component({
   selector: 'app-log-viewer',
@@ -75,18 +69,17 @@ const count = (n: number) => n.toLocaleString('en-US');
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class LogViewer {
-  private readonly api = inject(ContainersApi);
-  private readonly auth = inject(Auth);
   private readonly document = inject(DOCUMENT);
-  private readonly openSocket = inject(SOCKET_FACTORY);
   private readonly destroyRef = inject(DestroyRef);
   private readonly viewport = viewChild.required(CdkVirtualScrollViewport);
   private readonly buffer = new LogBuffer();
-  private session: LogFollowSession | null = null;
-  private generation = 0;
-  private endPending = false;
-  private lastTop = 0;
-  private programmaticUntil = 0;
+  private readonly scroll = new LogScroll(this.viewport, () => this.buffer.visible.length);
+  private readonly feed = new LogFeed({
+    reset: () => this.clear(),
+    containers: (labels) => this.buffer.assignColours(labels),
+    lines: (lines) => this.add(lines),
+    marker: (tone, text) => this.addMarker(tone, text),
+  });
   /** Bumped on every change of the buffer; what reads the buffer in a computed() tracks it. */
   private readonly version = signal(0);
 
@@ -105,11 +98,11 @@ export class LogViewer {
   protected readonly showTimestamps = signal(true);
   protected readonly query = signal('');
   protected readonly regex = signal(false);
-  protected readonly locked = signal(false);
-  protected readonly unseen = signal(0);
-  protected readonly phase = signal<Phase>('loading');
-  protected readonly problem = signal<string | null>(null);
-  protected readonly truncated = signal(false);
+  protected readonly locked = this.scroll.locked;
+  protected readonly unseen = this.scroll.unseen;
+  protected readonly phase = this.feed.phase;
+  protected readonly problem = this.feed.problem;
+  protected readonly truncated = this.feed.truncated;
   protected readonly announcement = signal('');
   private readonly currentMatchId = signal<number | null>(null);
 
@@ -130,44 +123,19 @@ export class LogViewer {
     this.matchIndex() < 0 ? null : this.currentMatchId(),
   );
   protected readonly evicted = computed(() => (this.version(), this.buffer.evicted));
-  protected readonly downloadHint = computed(() => {
-    const lines = count(this.lineCount());
-    const filter = this.streams();
-    return filter === 'all'
-      ? `Download all ${lines} loaded lines as plain text`
-      : `Download the ${lines} ${filter} lines shown (filtered: ${filter} only) as plain text`;
-  });
-  protected readonly matchText = computed(() => {
-    const total = this.matchCount();
-    const at = this.matchIndex();
-    if (this.matcher() === null) {
-      return '';
-    }
-    if (total === 0) {
-      return 'No matches';
-    }
-    return at < 0 ? `${count(total)} matches` : `${count(at + 1)} of ${count(total)}`;
-  });
-  protected readonly statusText = computed(() => {
-    const lines = this.lineCount();
-    const counted = `${count(lines)} ${lines === 1 ? 'line' : 'lines'}`;
-    const evicted = this.evicted() > 0 ? ' (the oldest are dropped past 100,000)' : '';
-    const n = this.targets().length;
-    switch (this.phase()) {
-      case 'loading':
-        return `Loading the last ${this.tail()} lines…`;
-      case 'connecting':
-        return 'Connecting…';
-      case 'following':
-        return `Following${n > 1 ? ` ${n} containers` : ''} · ${counted}${evicted}`;
-      case 'ended':
-        return `Follow ended · ${counted}${evicted}`;
-      case 'failed':
-        return `Stopped · ${counted}${evicted}`;
-      case 'loaded':
-        return `Last ${this.tail()} lines${n > 1 ? ' of each container' : ''} · ${counted}`;
-    }
-  });
+  protected readonly downloadHint = computed(() => downloadHint(this.lineCount(), this.streams()));
+  protected readonly matchText = computed(() =>
+    matchText(this.matcher() !== null, this.matchCount(), this.matchIndex()),
+  );
+  protected readonly statusText = computed(() =>
+    statusText({
+      phase: this.phase(),
+      lines: this.lineCount(),
+      evicted: this.evicted(),
+      containers: this.targets().length,
+      tail: this.tail(),
+    }),
+  );
   private readonly targetKey = computed(() =>
     this.targets()
       .map((t) => `${t.source}/${t.hostId}/${t.id}`)
@@ -180,52 +148,38 @@ export class LogViewer {
       this.targetKey();
       const follow = this.follow();
       const tail = this.tail();
-      untracked(() => this.start(follow, tail));
+      untracked(() => this.feed.start(this.targets(), follow, tail));
     });
     effect(() => {
       const streams = this.streams();
-      untracked(() => {
-        this.buffer.setFilter(streams);
-        this.refreshMatch();
-        this.changed();
-        if (!this.locked()) {
-          this.stickToEnd();
-        }
-      });
+      untracked(() => this.filterStreams(streams));
     });
     effect(() => {
       const matcher = this.matcher();
-      untracked(() => {
-        this.buffer.setMatcher(matcher);
-        this.currentMatchId.set(this.buffer.matches.at(-1) ?? null);
-        this.changed();
-        this.revealCurrent(false);
-      });
+      untracked(() => this.searchFor(matcher));
     });
-    afterEveryRender({ write: () => this.scrollToEndIfPending() });
+    afterEveryRender({ write: () => this.scroll.scrollToEndIfPending() });
     afterNextRender(() => {
       const scrolled = this.viewport()
         .elementScrolled()
-        .subscribe(() => this.trackScroll());
+        .subscribe(() => this.scroll.trackScroll());
       this.destroyRef.onDestroy(() => scrolled.unsubscribe());
     });
-    this.destroyRef.onDestroy(() => this.stop());
+    this.destroyRef.onDestroy(() => this.feed.stop());
   }
 
   protected readonly trackById = (_index: number, entry: LogEntry): number => entry.id;
 
   protected restart(): void {
-    this.start(this.follow(), this.tail());
+    this.feed.start(this.targets(), this.follow(), this.tail());
   }
 
   /** Pauses auto-scroll (the lines keep coming), or jumps to the latest line and resumes. */
   protected togglePause(): void {
     if (this.locked()) {
-      this.locked.set(false);
-      this.unseen.set(0);
-      this.stickToEnd();
+      this.scroll.resume();
     } else {
-      this.locked.set(true);
+      this.scroll.pause();
     }
   }
 
@@ -244,154 +198,44 @@ export class LogViewer {
     const text = logFileText(this.buffer.entries(this.streams() !== 'all'), {
       timestamps: this.showTimestamps(),
     });
-    const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
-    const link = this.document.createElement('a');
-    link.href = url;
-    link.download = `${this.fileName()}-${fileStamp(new Date())}.log`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    downloadLog(this.document, this.fileName(), text);
   }
 
-  private start(follow: boolean, tail: number): void {
-    this.stop();
-    const generation = ++this.generation;
+  /** A new feed begins: no lines, no scroll-lock, no current match. */
+  private clear(): void {
     this.buffer.clear();
-    this.locked.set(false);
-    this.unseen.set(0);
-    this.problem.set(null);
-    this.truncated.set(false);
+    this.scroll.reset();
     this.currentMatchId.set(null);
     this.changed();
-    const targets = untracked(this.targets);
-    if (follow) {
-      this.startFollow(targets, tail, generation);
-    } else {
-      void this.loadTail(targets, tail, generation);
-    }
   }
 
-  private stop(): void {
-    this.session?.close();
-    this.session = null;
+  private filterStreams(streams: StreamFilter): void {
+    this.buffer.setFilter(streams);
+    this.refreshMatch();
+    this.changed();
+    this.scroll.stickToEndUnlessLocked();
   }
 
-  private startFollow(targets: LogTarget[], tail: number, generation: number): void {
-    const [first] = targets;
-    const start: LogFollowStart =
-      targets.length === 1
-        ? {
-            type: 'start',
-            token: '',
-            source: first.source,
-            hostId: first.hostId,
-            container: first.id,
-          }
-        : {
-            type: 'start',
-            token: '',
-            containers: targets.map((t) => ({
-              source: t.source,
-              hostId: t.hostId,
-              container: t.id,
-            })),
-          };
-    this.phase.set('connecting');
-    const live = () => generation === this.generation;
-    this.session = new LogFollowSession(
-      this.openSocket(logFollowUrl(this.document.location)),
-      { ...start, token: this.auth.token() ?? '', tail, timestamps: true },
-      {
-        ready: (containers) => {
-          if (live()) {
-            this.buffer.assignColours(containers);
-            this.phase.set('following');
-          }
-        },
-        lines: (lines) => {
-          if (live()) {
-            this.add(lines);
-          }
-        },
-        dropped: (n) => {
-          if (live()) {
-            this.addMarker('dropped', `${count(n)} lines dropped: the console read too slowly`);
-          }
-        },
-        streamEnded: (container, reason) => {
-          if (live()) {
-            const text = reason.startsWith(`${container}:`) ? reason : `${container}: ${reason}`;
-            this.addMarker('end', text);
-          }
-        },
-        ended: (reason, failed) => {
-          if (!live()) {
-            return;
-          }
-          this.session = null;
-          this.phase.set(failed ? 'failed' : 'ended');
-          this.problem.set(failed ? reason : null);
-          this.addMarker(
-            failed ? 'error' : 'end',
-            `Follow ${failed ? 'stopped' : 'ended'}: ${reason}`,
-          );
-        },
-      },
-    );
-  }
-
-  private async loadTail(targets: LogTarget[], tail: number, generation: number): Promise<void> {
-    this.phase.set('loading');
-    const results = await Promise.allSettled(targets.map((target) => this.api.logs(target, tail)));
-    if (generation !== this.generation) {
-      return;
-    }
-    const labels = targets.length > 1 ? mergeLabels(targets) : null;
-    const lines: (IncomingLine & { at: number })[] = [];
-    const failures: string[] = [];
-    results.forEach((result, i) => {
-      if (result.status === 'rejected') {
-        failures.push((labels ? `${labels[i]}: ` : '') + describeError(result.reason));
-        return;
-      }
-      this.truncated.update((cut) => cut || result.value.truncated);
-      for (const line of result.value.lines) {
-        const at = line.timestamp ? Date.parse(line.timestamp) : 0;
-        const container = labels?.[i];
-        lines.push({ t: line.timestamp, stream: line.stream, text: line.text, container, at });
-      }
-    });
-    if (labels) {
-      this.buffer.assignColours(labels);
-      lines.sort((a, b) => a.at - b.at);
-    }
-    this.add(lines);
-    for (const failure of failures) {
-      this.addMarker('error', `Could not load the logs: ${failure}`);
-    }
-    this.problem.set(failures.length > 0 ? failures.join('; ') : null);
-    this.phase.set(failures.length === targets.length ? 'failed' : 'loaded');
+  /** A new search: the latest match becomes the current one, scrolled to if off screen. */
+  private searchFor(matcher: LineMatcher | null): void {
+    this.buffer.setMatcher(matcher);
+    this.currentMatchId.set(this.buffer.matches.at(-1) ?? null);
+    this.changed();
+    this.revealCurrent(false);
   }
 
   private add(lines: readonly IncomingLine[]): void {
-    this.afterAppend(this.buffer.append(lines), lines.length);
+    this.appended(this.buffer.append(lines), lines.length);
   }
 
   private addMarker(tone: MarkerTone, text: string): void {
     this.announcement.set(text);
-    this.afterAppend(this.buffer.mark(tone, text), 0);
+    this.appended(this.buffer.mark(tone, text), 0);
   }
 
-  private afterAppend(removedInFront: number, added: number): void {
+  private appended(removedInFront: number, added: number): void {
     this.changed();
-    if (!this.locked()) {
-      this.stickToEnd();
-    } else {
-      this.unseen.update((n) => n + added);
-      if (removedInFront > 0) {
-        // The rows above moved up by what the cap dropped: keep the operator's lines in place.
-        this.scrollBy(-removedInFront * ROW_HEIGHT);
-      }
-    }
+    this.scroll.afterAppend(removedInFront, added);
   }
 
   private changed(): void {
@@ -399,6 +243,7 @@ export class LogViewer {
     this.version.update((v) => v + 1);
   }
 
+  /** The current match stays current while it is still a match; else the latest one is. */
   private refreshMatch(): void {
     if (sortedIndexOf(this.buffer.matches, this.currentMatchId() ?? -1) < 0) {
       this.currentMatchId.set(this.buffer.matches.at(-1) ?? null);
@@ -409,61 +254,9 @@ export class LogViewer {
   private revealCurrent(always: boolean): void {
     const id = this.currentMatchId();
     const index = id === null ? -1 : this.buffer.indexOf(id);
-    if (index < 0) {
-      return;
+    if (index >= 0) {
+      this.scroll.reveal(index, always);
     }
-    const viewport = this.viewport();
-    const top = viewport.measureScrollOffset('top');
-    const height = viewport.getViewportSize();
-    const y = index * ROW_HEIGHT;
-    if (!always && y >= top && y + ROW_HEIGHT <= top + height) {
-      return;
-    }
-    this.locked.set(true);
-    this.endPending = false;
-    this.programmaticUntil = performance.now() + 200;
-    viewport.scrollToOffset(Math.max(0, y - height / 2 + ROW_HEIGHT / 2));
-  }
-
-  private stickToEnd(): void {
-    this.endPending = true;
-    this.programmaticUntil = performance.now() + 300;
-  }
-
-  /** After a render: once the spacer has grown to every row, scroll to the last one. */
-  private scrollToEndIfPending(): void {
-    if (!this.endPending) {
-      return;
-    }
-    const element = this.viewport().getElementRef().nativeElement;
-    if (element.scrollHeight + 1 < this.buffer.visible.length * ROW_HEIGHT) {
-      return;
-    }
-    this.endPending = false;
-    this.programmaticUntil = performance.now() + 200;
-    element.scrollTop = element.scrollHeight;
-    this.lastTop = element.scrollTop;
-  }
-
-  private scrollBy(delta: number): void {
-    const viewport = this.viewport();
-    this.programmaticUntil = performance.now() + 200;
-    viewport.scrollToOffset(Math.max(0, viewport.measureScrollOffset('top') + delta));
-  }
-
-  /** Scrolling up pauses auto-scroll; scrolling back to the bottom resumes it. */
-  private trackScroll(): void {
-    const viewport = this.viewport();
-    const top = viewport.measureScrollOffset('top');
-    const fromBottom = viewport.measureScrollOffset('bottom');
-    const byUser = performance.now() > this.programmaticUntil;
-    if (byUser && this.locked() && fromBottom < ROW_HEIGHT / 2 && top > this.lastTop) {
-      this.locked.set(false);
-      this.unseen.set(0);
-    } else if (byUser && !this.locked() && top < this.lastTop - 1) {
-      this.locked.set(true);
-    }
-    this.lastTop = top;
   }
 }
 
@@ -483,12 +276,4 @@ function sortedIndexOf(ids: readonly number[], id: number): number {
     }
   }
   return -1;
-}
-
-function fileStamp(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return (
-    `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}-` +
-    `${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}`
-  );
 }
