@@ -4,9 +4,8 @@ import type { FollowedLine, FollowOptions, LogFollow, LogOptions } from '../cont
 import { DockerFrameReader, LOG_LINE_MAX, StreamLines, timestampedLine } from '../logs/log-lines';
 import { LogCollector } from './log-collector';
 
-/** Bounds of one logs answer: text kept in memory, and one line (Docker splits at 16 KiB). */
+/** Text one logs answer keeps in memory; one line is cut at LOG_LINE_MAX. */
 export const LOG_MAX_BYTES = 2 * 1024 * 1024;
-export const LOG_MAX_LINE_LENGTH = LOG_LINE_MAX;
 
 interface StreamRequest {
   follow: boolean;
@@ -62,7 +61,7 @@ export async function readLogs(
     timestamps: options.timestamps,
     maxLines: options.tail,
     maxBytes: LOG_MAX_BYTES,
-    maxLineLength: LOG_MAX_LINE_LENGTH,
+    maxLineLength: LOG_LINE_MAX,
   });
   const stream = await openLogStream(docker, ref, { ...options, follow: false }, signal);
   for await (const chunk of stream as AsyncIterable<Buffer>) {

@@ -5,7 +5,7 @@ import { AuditService } from '../../audit/audit.service';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { assertContainerRef } from '../container-ref';
 import { SourceRegistry } from '../source-registry';
-import { SocketRefusal } from '../socket-auth/socket-auth';
+import { SocketRefusal } from '../sockets/socket-auth';
 import type { ExecHandle } from './exec-handle';
 import type { StartMessage } from './exec-messages';
 

@@ -1,4 +1,5 @@
 import { EXEC_TERMINAL_LIMITS, SOURCE_KINDS, type ExecClientMessage } from '@archnest/contracts';
+import { jsonObject, type JsonFields } from '../sockets/socket-frames';
 
 /** Bounds of one client message; the gateway's maxPayload bounds the raw frame before this. */
 export const EXEC_INPUT_MAX = 64 * 1024;
@@ -9,7 +10,7 @@ export type StartMessage = Extract<ExecClientMessage, { type: 'start' }>;
 export type ParsedMessage =
   { ok: true; message: ExecClientMessage } | { ok: false; reason: string };
 
-type Fields = Record<string, unknown>;
+type Fields = JsonFields;
 
 const refuse = (reason: string): ParsedMessage => ({ ok: false, reason });
 
@@ -85,14 +86,6 @@ function parseFields(fields: Fields): ParsedMessage {
 
 /** Parses one text frame of the exec protocol (libs/contracts exec.ts, docs/exec-protocol.md). */
 export function parseClientMessage(text: string): ParsedMessage {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return refuse('messages must be JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return refuse('messages must be JSON objects');
-  }
-  return parseFields(value as Fields);
+  const parsed = jsonObject(text);
+  return parsed.ok ? parseFields(parsed.fields) : refuse(parsed.reason);
 }

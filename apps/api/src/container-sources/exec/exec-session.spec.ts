@@ -5,7 +5,7 @@ import type { WebSocket } from 'ws';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import type { ExecHandle } from './exec-handle';
-import { SocketRefusal } from '../socket-auth/socket-auth';
+import { SocketRefusal } from '../sockets/socket-auth';
 import { ExecSession, type ExecSessionDeps } from './exec-session';
 
 const ADMIN: AuthUser = { id: 'u1', username: 'admin', role: 'admin' };

@@ -3,8 +3,9 @@ import { StringDecoder } from 'node:string_decoder';
 import type { RawData, WebSocket } from 'ws';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { AppError } from '../../common/errors/app-error';
-import { SocketRefusal } from '../socket-auth/socket-auth';
-import { closeCodeFor } from '../socket-auth/socket-close';
+import { SocketRefusal } from '../sockets/socket-auth';
+import { closeCodeFor } from '../sockets/socket-close';
+import { frameText } from '../sockets/socket-frames';
 import type { ExecHandle } from './exec-handle';
 import { parseClientMessage, type StartMessage } from './exec-messages';
 
@@ -50,7 +51,7 @@ export class ExecSession {
   private onMessage(data: RawData, isBinary: boolean): void {
     const parsed = isBinary
       ? ({ ok: false, reason: 'messages must be JSON text frames' } as const)
-      : parseClientMessage(rawText(data));
+      : parseClientMessage(frameText(data));
     if (!parsed.ok) {
       this.refuse(EXEC_CLOSE.badRequest, parsed.reason);
       return;
@@ -215,11 +216,4 @@ export class ExecSession {
       this.socket.send(JSON.stringify(message));
     }
   }
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) {
-    return Buffer.concat(data).toString('utf8');
-  }
-  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
 }

@@ -3,7 +3,7 @@ import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { ContainerExec, sourceOf } from './container-exec';
-import { SocketAuthenticator } from '../socket-auth/socket-auth';
+import { SocketAuthenticator } from '../sockets/socket-auth';
 import { ExecSession } from './exec-session';
 
 /** Largest frame a client may send; input is bounded again per message. */

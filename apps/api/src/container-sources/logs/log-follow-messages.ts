@@ -1,4 +1,5 @@
 import { LOG_FOLLOW_LIMITS, SOURCE_KINDS, type LogFollowTarget } from '@archnest/contracts';
+import { jsonObject, type JsonFields } from '../sockets/socket-frames';
 
 const TOKEN_MAX = 8 * 1024;
 const ID_MAX = 128;
@@ -15,7 +16,7 @@ export interface FollowStart {
 
 export type ParsedStart = { ok: true; start: FollowStart } | { ok: false; reason: string };
 
-type Fields = Record<string, unknown>;
+type Fields = JsonFields;
 
 const refuse = (reason: string): ParsedStart => ({ ok: false, reason });
 
@@ -110,15 +111,10 @@ function parseStart(fields: Fields): ParsedStart {
 
 /** Parses the one message a client sends (libs/contracts logs.ts, docs/logs-protocol.md). */
 export function parseStartMessage(text: string): ParsedStart {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return refuse('messages must be JSON');
+  const parsed = jsonObject(text);
+  if (!parsed.ok) {
+    return refuse(parsed.reason);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return refuse('messages must be JSON objects');
-  }
-  const fields = value as Fields;
+  const { fields } = parsed;
   return fields.type === 'start' ? parseStart(fields) : refuse('the first message must be start');
 }

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
 import type { FollowedLine, LogFollow } from '../container-source';
-import { SocketRefusal } from '../socket-auth/socket-auth';
+import { SocketRefusal } from '../sockets/socket-auth';
 import {
   HIGH_WATER_BYTES,
   LogFollowSession,

@@ -7,8 +7,9 @@ import type { RawData, WebSocket } from 'ws';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { AppError } from '../../common/errors/app-error';
 import type { FollowedLine } from '../container-source';
-import { SocketRefusal } from '../socket-auth/socket-auth';
-import { closeCodeFor } from '../socket-auth/socket-close';
+import { SocketRefusal } from '../sockets/socket-auth';
+import { closeCodeFor } from '../sockets/socket-close';
+import { frameText } from '../sockets/socket-frames';
 import { inTimeOrder, LineQueue } from './line-queue';
 import { parseStartMessage, type FollowStart } from './log-follow-messages';
 import type { FollowFailure, LineSink, OpenedFollow } from './log-follows';
@@ -81,7 +82,7 @@ export class LogFollowSession {
     }
     const parsed = isBinary
       ? ({ ok: false, reason: 'messages must be JSON text frames' } as const)
-      : parseStartMessage(rawText(data));
+      : parseStartMessage(frameText(data));
     if (!parsed.ok) {
       this.refuse(LOG_FOLLOW_CLOSE.badRequest, parsed.reason);
       return;
@@ -223,11 +224,4 @@ export class LogFollowSession {
 
 function endOf(container: string, why: string): LogFollowServerMessage {
   return { type: 'end', reason: why, container };
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) {
-    return Buffer.concat(data).toString('utf8');
-  }
-  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
 }

@@ -2,7 +2,7 @@ import { LOG_FOLLOW_CLOSE, type LogFollowTarget } from '@archnest/contracts';
 import { Injectable } from '@nestjs/common';
 import { assertContainerRef } from '../container-ref';
 import { offers, type FollowedLine, type LogFollow, type SourceWith } from '../container-source';
-import { SocketRefusal } from '../socket-auth/socket-auth';
+import { SocketRefusal } from '../sockets/socket-auth';
 import { SourceRegistry } from '../source-registry';
 import type { FollowStart } from './log-follow-messages';
 

@@ -1,7 +1,7 @@
 import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
-import { SocketAuthenticator } from '../socket-auth/socket-auth';
+import { SocketAuthenticator } from '../sockets/socket-auth';
 import { LogFollowSession } from './log-follow-session';
 import { LogFollows } from './log-follows';
 

@@ -20,4 +20,4 @@ import { SocketAuthenticator } from './socket-auth';
   providers: [SocketAuthenticator],
   exports: [SocketAuthenticator],
 })
-export class SocketAuthModule {}
+export class SocketsModule {}
