@@ -26,10 +26,11 @@ import {
 } from '@archnest/contracts';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { AppError, ErrorCode } from '../common/errors/app-error';
 import { IsContainerRef } from '../container-sources/container-ref';
 import type { LogOptions } from '../container-sources/container-source';
+import { RFC3339_TIME } from '../container-sources/logs/log-lines';
 
 /** "true"/"false" from a query string; anything else is left for @IsBoolean to refuse. */
 function queryBoolean({ value }: { value: unknown }): unknown {
@@ -73,19 +74,28 @@ export class LogsQuery {
 
   @ApiProperty({ required: false, description: 'Only lines written at or after this ISO time' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 time' })
+  @Matches(RFC3339_TIME, { message: 'since must be an ISO 8601 time' })
   since?: string;
 
   @ApiProperty({ required: false, description: 'Only lines written before this ISO time' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'until must be an ISO 8601 time' })
+  @Matches(RFC3339_TIME, { message: 'until must be an ISO 8601 time' })
   until?: string;
+}
+
+/** An RFC 3339 time the calendar knows (the pattern lets 2026-13-45 through). */
+function logTime(name: 'since' | 'until', value: string): Date {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) {
+    throw new AppError(ErrorCode.BadRequest, `${name} must be an ISO 8601 time`);
+  }
+  return time;
 }
 
 /** The query as a source takes it; a window that ends before it starts is a 400 on `until`. */
 export function logOptions({ tail, timestamps, since, until }: LogsQuery): LogOptions {
-  const from = since === undefined ? undefined : new Date(since);
-  const to = until === undefined ? undefined : new Date(until);
+  const from = since === undefined ? undefined : logTime('since', since);
+  const to = until === undefined ? undefined : logTime('until', until);
   if (from && to && to <= from) {
     throw new AppError(ErrorCode.BadRequest, 'until must be after since');
   }

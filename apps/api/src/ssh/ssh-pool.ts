@@ -185,6 +185,7 @@ export class SshPool implements OnApplicationShutdown {
       return channel;
     } catch (error) {
       release();
+      this.idleIfUnused(target.id, entry);
       throw error;
     }
   }
@@ -332,6 +333,11 @@ export class SshPool implements OnApplicationShutdown {
   /** One command or shell less; with none left the connection starts to idle. */
   private deactivate(key: string, entry: PoolEntry): void {
     entry.active -= 1;
+    this.idleIfUnused(key, entry);
+  }
+
+  /** With nothing running on it the connection starts to idle (also after a failed open). */
+  private idleIfUnused(key: string, entry: PoolEntry): void {
     if (entry.active === 0 && this.entries.get(key) === entry) {
       entry.stopIdleTimer();
       entry.idleTimer = setTimeout(() => {

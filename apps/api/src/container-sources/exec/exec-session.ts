@@ -4,7 +4,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { AppError } from '../../common/errors/app-error';
 import { SocketRefusal } from '../sockets/socket-auth';
-import { closeCodeFor } from '../sockets/socket-close';
+import { closeCodeFor, closeReason } from '../sockets/socket-close';
 import { frameText } from '../sockets/socket-frames';
 import type { ExecHandle } from './exec-handle';
 import { parseClientMessage, type StartMessage } from './exec-messages';
@@ -205,7 +205,7 @@ export class ExecSession {
     this.send({ type: 'error', message });
     const wasRunning = this.phase === 'running';
     this.phase = 'closed';
-    this.socket.close(code, message.slice(0, 120));
+    this.socket.close(code, closeReason(message));
     if (wasRunning) {
       void this.finish(`ended by the server: ${message}`, null);
     }

@@ -1,10 +1,9 @@
 import { LOG_FOLLOW_LIMITS, SOURCE_KINDS, type LogFollowTarget } from '@archnest/contracts';
 import { jsonObject, type JsonFields } from '../sockets/socket-frames';
+import { RFC3339_TIME } from './log-lines';
 
 const TOKEN_MAX = 8 * 1024;
 const ID_MAX = 128;
-/** RFC 3339 as `since` takes it: a date, a time and a zone. */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 /** A checked `start`: who, which containers, and from where in their history. */
 export interface FollowStart {
@@ -80,7 +79,7 @@ function since(value: unknown): Date | undefined | string {
   if (value === undefined) {
     return undefined;
   }
-  const time = typeof value === 'string' && RFC3339.test(value) ? new Date(value) : null;
+  const time = typeof value === 'string' && RFC3339_TIME.test(value) ? new Date(value) : null;
   return time && !Number.isNaN(time.getTime()) ? time : 'since must be an RFC 3339 time';
 }
 

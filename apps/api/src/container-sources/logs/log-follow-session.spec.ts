@@ -214,6 +214,37 @@ describe('LogFollowSession', () => {
     expect(sent.slice(0, 2).map((l) => l.container)).toEqual(['web', 'db']);
   });
 
+  it('stops the follows that open after the client already left', async () => {
+    const socket = new FakeSocket();
+    const follow = new FakeFollow();
+    let opened!: () => void;
+    new LogFollowSession(socket as unknown as WebSocket, {
+      authenticate: () => Promise.resolve({ id: 'u', username: 'u', role: 'member' }),
+      open: () =>
+        new Promise((resolve) => {
+          opened = () => resolve({ opened: [{ label: 'web', follow }], failed: [] });
+        }),
+      onError: jest.fn(),
+    });
+    socket.emit(
+      'message',
+      JSON.stringify({
+        type: 'start',
+        token: 't',
+        source: 'docker-tcp',
+        hostId: 'h',
+        container: 'web',
+      }),
+      false,
+    );
+    await flushPromises();
+    socket.emit('close');
+    opened();
+    await flushPromises();
+    expect(follow.stopped).toBe(true);
+    expect(socket.sent).toEqual([]);
+  });
+
   it('stops every follow when the client closes', async () => {
     const { socket, follows, start } = session(['web', 'db']);
     await start();

@@ -8,7 +8,7 @@ import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { AppError } from '../../common/errors/app-error';
 import type { FollowedLine } from '../container-source';
 import { SocketRefusal } from '../sockets/socket-auth';
-import { closeCodeFor } from '../sockets/socket-close';
+import { closeCodeFor, closeReason } from '../sockets/socket-close';
 import { frameText } from '../sockets/socket-frames';
 import { inTimeOrder, LineQueue } from './line-queue';
 import { parseStartMessage, type FollowStart } from './log-follow-messages';
@@ -190,7 +190,7 @@ export class LogFollowSession {
     clearTimeout(this.startTimer);
     this.send({ type: 'error', message });
     this.phase = 'closed';
-    this.socket.close(code, message.slice(0, 120));
+    this.socket.close(code, closeReason(message));
     this.stopAll();
   }
 

@@ -3,8 +3,16 @@ import { StringDecoder } from 'node:string_decoder';
 
 export type LogStream = LogLine['stream'];
 
+/** One line is cut here (Docker itself splits longer ones at 16 KiB). */
+export const LOG_LINE_MAX = 16 * 1024;
+/** A raw line (timestamp prefix included) longer than this is cut and its rest discarded. */
+const RAW_LINE_MAX = LOG_LINE_MAX + 64;
+
+const RFC3339 = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?(?:Z|[+-]\\d{2}:\\d{2})';
+/** An RFC 3339 time as Docker writes and reads them (`since`, `until`, line prefixes). */
+export const RFC3339_TIME = new RegExp(`^${RFC3339}$`);
 /** Docker's `--timestamps` prefix: an RFC 3339 time, one space, then the line. */
-const TIMESTAMPED = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) ?(.*)$/s;
+const TIMESTAMPED = new RegExp(`^(${RFC3339}) ?(.*)$`, 's');
 
 /** Splits a timestamped line; a line without the prefix keeps its text and gets no time. */
 export function splitTimestamp(raw: string): { timestamp: string | null; text: string } {
@@ -12,23 +20,41 @@ export function splitTimestamp(raw: string): { timestamp: string | null; text: s
   return match ? { timestamp: match[1], text: match[2] } : { timestamp: null, text: raw };
 }
 
-/** Bytes in, lines out (UTF-8 safe across chunks); a trailing `\r` is dropped. */
+/**
+ * Bytes in, lines out (UTF-8 safe across chunks); a trailing `\r` is dropped. A line that grows
+ * past RAW_LINE_MAX without a newline (a progress bar, binary output) is emitted cut and the
+ * rest of it discarded, so what is held stays bounded however long the stream runs.
+ */
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
   private partial = '';
+  private discarding = false;
 
   constructor(private readonly emit: (text: string) => void) {}
 
   write(bytes: Buffer): void {
     const parts = (this.partial + this.decoder.write(bytes)).split('\n');
     this.partial = parts.pop() ?? '';
-    parts.forEach((part) => this.emit(withoutCr(part)));
+    for (const part of parts) {
+      if (this.discarding) {
+        this.discarding = false; // the end of a line already emitted cut
+      } else {
+        this.emit(withoutCr(part));
+      }
+    }
+    if (this.partial.length > RAW_LINE_MAX) {
+      if (!this.discarding) {
+        this.emit(this.partial.slice(0, RAW_LINE_MAX));
+      }
+      this.partial = '';
+      this.discarding = true;
+    }
   }
 
   end(): void {
     const rest = this.partial + this.decoder.end();
     this.partial = '';
-    if (rest) {
+    if (rest && !this.discarding) {
       this.emit(withoutCr(rest));
     }
   }
@@ -107,9 +133,6 @@ export class StreamLines {
     this.splitters.stderr.end();
   }
 }
-
-/** One line is cut here (Docker itself splits longer ones at 16 KiB). */
-export const LOG_LINE_MAX = 16 * 1024;
 
 /** A followed line from a raw `--timestamps` line. */
 export function timestampedLine(stream: LogStream, raw: string): LogLine {
