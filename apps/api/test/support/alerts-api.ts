@@ -1,7 +1,13 @@
 /**
  * Helpers shared by the alerts integration tests (docs/alerts.md): the routes as an admin calls
- * them, over either the in-process app (`Http`) or a built API process (`call`), and the waits on
- * real receivers. Every wait polls with a deadline; nothing asserts on elapsed time.
+ * them, over either the in-process app (`Http`) or a built API process (`call`), the waits on
+ * real receivers, and the setup the in-process specs share. Every wait polls with a deadline;
+ * nothing asserts on elapsed time.
+ *
+ * A rule only fires for a container it saw running, and the evaluator's rounds are not visible
+ * from outside: a scenario first stops a "probe" container covered by the same rule and waits for
+ * its notification. The probe ran since before the rule existed, as did the container under test,
+ * so from then on the evaluator has seen both running.
  */
 import type {
   AlertChannel,
@@ -15,9 +21,10 @@ import { runDocker } from '../harness/docker-engine';
 import { waitFor } from '../harness/proc';
 import { call } from './agent-load';
 import type { WebhookReceiver, WebhookRequest } from './alert-receivers';
-import type { Http } from './http';
+import { addHost, removeContainers, runContainer, unixUrl } from './docker-tcp';
+import { Http, seedUsers } from './http';
+import { startTestApp, type TestApp } from './test-app';
 
-/** The subset of an HTTP client the alerts helpers need, for Http and for a process API. */
 /** What the alerts specs share: fast rounds, history on, and the receivers' credentials. */
 export const ALERT_ENV = {
   ARCHNEST_ALERTS_INTERVAL_MS: '1000',
@@ -34,6 +41,7 @@ export const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 /** Any string matching `pattern`, inside toEqual / toMatchObject. */
 export const text = (pattern: RegExp): string => expect.stringMatching(pattern) as string;
 
+/** The subset of an HTTP client the alerts helpers need, for Http and for a process API. */
 export interface AlertsClient {
   send<T>(
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
@@ -143,3 +151,62 @@ export async function cliStop(name: string): Promise<void> {
 export async function cliStart(name: string): Promise<void> {
   await runDocker(['start', name]);
 }
+
+export const AGENT_TOKEN = 'alerts-agent-token-0123456789abcdef';
+
+/** An in-process alerts app: its callers, and the private engine as the Docker API host. */
+export interface AlertsApp {
+  testApp: TestApp;
+  admin: Http;
+  member: Http;
+  agent: Http;
+  alerts: AlertsClient;
+  tcpHostId: string;
+}
+
+/**
+ * Starts the app of the in-process alerts specs (ALERT_ENV, the agent token, sources stale after
+ * 3 s), seeds the users and adds the private engine over its unix socket as `alerts-local`.
+ * Closes the app again if a step after its start fails.
+ */
+export async function startAlertsApp(): Promise<AlertsApp> {
+  const testApp = await startTestApp({
+    ...ALERT_ENV,
+    ARCHNEST_AGENT_TOKEN: AGENT_TOKEN,
+    STALE_AFTER_MS: '3000',
+  });
+  try {
+    const http = new Http(testApp.app);
+    const tokens = await seedUsers(http);
+    const admin = http.as(tokens.admin);
+    const tcpHostId = (await addHost(admin, { name: 'alerts-local', url: unixUrl() })).id;
+    return {
+      testApp,
+      admin,
+      member: http.as(tokens.member),
+      agent: http.as(AGENT_TOKEN),
+      alerts: inProcess(admin),
+      tcpHostId,
+    };
+  } catch (error) {
+    await testApp.close();
+    throw error;
+  }
+}
+
+/** Removes leftovers of these names, then runs each as a sleeping container on the engine. */
+export async function runSleepers(names: string[]): Promise<void> {
+  await removeContainers(names);
+  for (const name of names) {
+    await runContainer(name, [], SLEEP);
+  }
+}
+
+/** The webhook channel the specs notify through, signed with WEBHOOK_SECRET. */
+export const createSignedChannel = (client: AlertsClient, receiver: WebhookReceiver) =>
+  createChannel(client, {
+    name: 'signed hook',
+    type: 'webhook',
+    url: receiver.url,
+    secret: WEBHOOK_SECRET,
+  });
