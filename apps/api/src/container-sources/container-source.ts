@@ -31,10 +31,18 @@ export interface FollowOptions {
 /** One line of a follow; `timestamp` is the engine's, null only if it sent none. */
 export type FollowedLine = LogLine;
 
+/**
+ * How a follow ended. `ended`: the stream came to its end (the container stopped, or stop()
+ * was called). `failed`: it broke midway (connection lost, engine error); `reason` is a fixed
+ * phrase a client may read, `cause` the details, for the server log only.
+ */
+export type FollowEnd =
+  { kind: 'ended'; reason: string } | { kind: 'failed'; reason: string; cause?: unknown };
+
 /** A running follow: lines go to the callback given to followLogs until it ends. */
 export interface LogFollow {
-  /** Resolves with a readable reason once the stream ended (e.g. the container stopped). */
-  readonly ended: Promise<string>;
+  /** Resolves (never rejects) once the stream ended or broke. */
+  readonly ended: Promise<FollowEnd>;
   /** Ends the follow at once, remotely too (the engine request or the SSH channel). */
   stop(): void;
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ClientChannel } from 'ssh2';
 import { toShellCommand } from '../../ssh/shell-quote';
 import { SshPool } from '../../ssh/ssh-pool';
-import type { FollowedLine, FollowOptions, LogFollow } from '../container-source';
+import type { FollowedLine, FollowEnd, FollowOptions, LogFollow } from '../container-source';
 import { StreamLines, timestampedLine } from '../logs/log-lines';
 import { dockerCli } from './docker-cli';
 import { DockerSshRunner } from './docker-ssh.runner';
@@ -51,10 +51,10 @@ export function followChannel(
   channel.on('data', (bytes: Buffer) => lines.write('stdout', bytes));
   channel.stderr.on('data', (bytes: Buffer) => lines.write('stderr', bytes));
   channel.on('exit', (code: unknown) => (exitCode = typeof code === 'number' ? code : null));
-  const ended = new Promise<string>((resolve) =>
+  const ended = new Promise<FollowEnd>((resolve) =>
     channel.once('close', () => {
       lines.end();
-      resolve(endReason(stopped, exitCode));
+      resolve(followEnd(stopped, exitCode));
     }),
   );
   return {
@@ -67,14 +67,18 @@ export function followChannel(
   };
 }
 
-function endReason(stopped: boolean, exitCode: number | null): string {
+function followEnd(stopped: boolean, exitCode: number | null): FollowEnd {
   if (stopped) {
-    return 'stopped';
+    return { kind: 'ended', reason: 'stopped' };
   }
   if (exitCode === 0) {
-    return 'the container stopped';
+    return { kind: 'ended', reason: 'the container stopped' };
   }
-  return exitCode === null
-    ? 'the SSH connection was lost'
-    : `docker logs exited with code ${exitCode}`;
+  return {
+    kind: 'failed',
+    reason:
+      exitCode === null
+        ? 'the SSH connection was lost'
+        : `docker logs exited with code ${exitCode}`,
+  };
 }

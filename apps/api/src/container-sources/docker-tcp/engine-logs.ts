@@ -1,6 +1,12 @@
 import type { ContainerLogs } from '@archnest/contracts';
 import type Docker from 'dockerode';
-import type { FollowedLine, FollowOptions, LogFollow, LogOptions } from '../container-source';
+import type {
+  FollowedLine,
+  FollowEnd,
+  FollowOptions,
+  LogFollow,
+  LogOptions,
+} from '../container-source';
 import { DockerFrameReader, LOG_LINE_MAX, StreamLines, timestampedLine } from '../logs/log-lines';
 import { LogCollector } from './log-collector';
 
@@ -91,16 +97,17 @@ export async function followLogs(
   );
   const lines = new StreamLines((kind, raw) => onLine(timestampedLine(kind, raw)));
   const frames = new DockerFrameReader(!options.tty, (kind, bytes) => lines.write(kind, bytes));
-  const ended = new Promise<string>((resolve) => {
+  const ended = new Promise<FollowEnd>((resolve) => {
+    const finish = (end: FollowEnd): void => {
+      lines.end(); // a last line without its newline still counts
+      resolve(own.signal.aborted ? { kind: 'ended', reason: 'stopped' } : end);
+    };
     stream.on('data', (chunk: Buffer) => frames.push(chunk));
-    stream.once('end', () => {
-      lines.end();
-      resolve('the container stopped');
-    });
-    stream.once('error', (error: Error) =>
-      resolve(own.signal.aborted ? 'stopped' : `the engine connection failed: ${error.message}`),
+    stream.once('end', () => finish({ kind: 'ended', reason: 'the container stopped' }));
+    stream.once('error', (cause: Error) =>
+      finish({ kind: 'failed', reason: 'the engine connection failed', cause }),
     );
-    stream.once('close', () => resolve(own.signal.aborted ? 'stopped' : 'the engine closed'));
+    stream.once('close', () => finish({ kind: 'failed', reason: 'the engine closed the stream' }));
   });
   return { ended, stop: () => own.abort() };
 }

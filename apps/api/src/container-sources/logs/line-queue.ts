@@ -16,6 +16,8 @@ export class LineQueue {
   private head = 0;
   private chars = 0;
   private droppedSinceTake = 0;
+  private pushedTotal = 0;
+  private leftTotal = 0;
 
   constructor(private readonly limits: LineQueueLimits) {}
 
@@ -23,13 +25,25 @@ export class LineQueue {
     return this.lines.length - this.head;
   }
 
+  /** Every line ever pushed; a mark for `hasPassed`. */
+  get pushed(): number {
+    return this.pushedTotal;
+  }
+
+  /** Whether the first `count` lines pushed have all left the queue, taken or dropped. */
+  hasPassed(count: number): boolean {
+    return this.leftTotal >= count;
+  }
+
   push(line: LogFollowLine): void {
     this.lines.push(line);
+    this.pushedTotal += 1;
     this.chars += line.text.length;
     while (this.size > this.limits.maxLines || this.chars > this.limits.maxChars) {
       this.chars -= this.lines[this.head].text.length;
       this.head += 1;
       this.droppedSinceTake += 1;
+      this.leftTotal += 1;
     }
     this.compact();
   }
@@ -44,6 +58,7 @@ export class LineQueue {
   take(max: number): { dropped: number; lines: LogFollowLine[] } {
     const lines = this.lines.slice(this.head, this.head + max);
     this.head += lines.length;
+    this.leftTotal += lines.length;
     lines.forEach((line) => (this.chars -= line.text.length));
     const dropped = this.droppedSinceTake;
     this.droppedSinceTake = 0;

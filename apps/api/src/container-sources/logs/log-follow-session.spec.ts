@@ -2,7 +2,7 @@ import { LOG_FOLLOW_CLOSE, type LogFollowServerMessage } from '@archnest/contrac
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
-import type { FollowedLine, LogFollow } from '../container-source';
+import type { FollowedLine, FollowEnd, LogFollow } from '../container-source';
 import { SocketRefusal } from '../sockets/socket-auth';
 import {
   HIGH_WATER_BYTES,
@@ -32,15 +32,19 @@ class FakeSocket extends EventEmitter {
 
 class FakeFollow implements LogFollow {
   stopped = false;
-  private finish!: (reason: string) => void;
-  readonly ended = new Promise<string>((resolve) => (this.finish = resolve));
+  private finish!: (end: FollowEnd) => void;
+  readonly ended = new Promise<FollowEnd>((resolve) => (this.finish = resolve));
 
   stop(): void {
     this.stopped = true;
   }
 
   end(reason: string): void {
-    this.finish(reason);
+    this.finish({ kind: 'ended', reason });
+  }
+
+  fail(reason: string, cause?: unknown): void {
+    this.finish({ kind: 'failed', reason, cause });
   }
 }
 
@@ -61,7 +65,7 @@ function session(labels: string[], authenticate = jest.fn().mockResolvedValue({}
   const follows = labels.map(() => new FakeFollow());
   let sink: LineSink = () => undefined;
   const onError = jest.fn();
-  new LogFollowSession(socket as unknown as WebSocket, {
+  const followSession = new LogFollowSession(socket as unknown as WebSocket, {
     authenticate,
     open: (_start, onLine) => {
       sink = onLine;
@@ -85,7 +89,7 @@ function session(labels: string[], authenticate = jest.fn().mockResolvedValue({}
     await flushPromises();
   };
   const emit = (label: string, ...lines: FollowedLine[]) => lines.forEach((l) => sink(label, l));
-  return { socket, follows, start, emit, onError };
+  return { socket, follows, start, emit, onError, sessionOf: () => followSession };
 }
 
 const linesSent = (socket: FakeSocket) =>
@@ -200,6 +204,69 @@ describe('LogFollowSession', () => {
     await flushPromises();
     expect(socket.sent.at(-1)).toEqual({ type: 'end', reason: 'web: the container stopped' });
     expect(socket.closedWith).toBe(LOG_FOLLOW_CLOSE.normal);
+  });
+
+  it('answers a follow that broke with error and 4502, the cause in the server log only', async () => {
+    const { socket, follows, start, emit, onError } = session(['web']);
+    await start();
+    emit('web', line(1));
+    const cause = new Error('connect ECONNRESET 10.0.0.7:2376');
+    follows[0].fail('the engine connection failed', cause);
+    await flushPromises();
+    expect(socket.sent.slice(1)).toEqual([
+      { type: 'lines', lines: [expect.objectContaining({ text: 'line 1' })] },
+      { type: 'error', message: 'Follow lost: the engine connection failed' },
+    ]);
+    expect(socket.closedWith).toBe(LOG_FOLLOW_CLOSE.unreachable);
+    expect(onError).toHaveBeenCalledWith(cause);
+  });
+
+  it('ends a broken member of a merged view alone; the others go on', async () => {
+    const { socket, follows, start, emit } = session(['web', 'db']);
+    await start();
+    jest.advanceTimersByTime(MERGE_SETTLE_MS);
+    follows[1].fail('the SSH connection was lost');
+    await flushPromises();
+    expect(socket.sent.at(-1)).toEqual({
+      type: 'end',
+      container: 'db',
+      reason: 'db: the SSH connection was lost',
+    });
+    emit('web', line(7));
+    jest.advanceTimersByTime(100);
+    expect(linesSent(socket)).toEqual(['line 7']);
+    expect(socket.closedWith).toBeNull();
+    expect(follows[0].stopped).toBe(false);
+  });
+
+  it("keeps a member's end behind its lines while the socket is backed up", async () => {
+    const { socket, follows, start, emit } = session(['web', 'db']);
+    await start();
+    jest.advanceTimersByTime(MERGE_SETTLE_MS);
+    socket.bufferedAmount = HIGH_WATER_BYTES;
+    emit('db', line(1), line(2));
+    follows[1].end('the container stopped');
+    await flushPromises();
+    jest.advanceTimersByTime(200);
+    expect(socket.sent.map((m) => m.type)).toEqual(['ready']); // nothing forced past the bound
+    emit('web', line(3));
+    socket.bufferedAmount = 0;
+    jest.advanceTimersByTime(100);
+    expect(socket.sent.slice(1).map((m) => m.type)).toEqual(['lines', 'end']);
+    expect(linesSent(socket)).toEqual(['line 1', 'line 2', 'line 3']);
+    socket.sent.length = 0;
+    emit('web', line(4));
+    jest.advanceTimersByTime(100);
+    expect(socket.sent.map((m) => m.type)).toEqual(['lines']); // the end was sent once
+  });
+
+  it('closes 1001 with an error frame when the server shuts down', async () => {
+    const { socket, follows, start, sessionOf } = session(['web']);
+    await start();
+    sessionOf().shutdown();
+    expect(socket.sent.at(-1)).toEqual({ type: 'error', message: 'The server is shutting down' });
+    expect(socket.closedWith).toBe(LOG_FOLLOW_CLOSE.goingAway);
+    expect(follows[0].stopped).toBe(true);
   });
 
   it('interleaves the tails of a merged view by time before the first frame', async () => {

@@ -6,7 +6,7 @@ import {
 import type { RawData, WebSocket } from 'ws';
 import type { AuthUser } from '../../common/decorators/current-user.decorator';
 import { AppError } from '../../common/errors/app-error';
-import type { FollowedLine } from '../container-source';
+import type { FollowedLine, FollowEnd } from '../container-source';
 import { SocketRefusal } from '../sockets/socket-auth';
 import { closeCodeFor, closeReason } from '../sockets/socket-close';
 import { frameText } from '../sockets/socket-frames';
@@ -53,6 +53,8 @@ export class LogFollowSession {
   private merged = false;
   private settling = false;
   private readonly queue = new LineQueue(QUEUE_LIMITS);
+  /** A merged member's `end`, sent once the lines queued before it have gone. */
+  private pendingEnds: { after: number; message: LogFollowServerMessage }[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly startTimer: NodeJS.Timeout;
 
@@ -112,7 +114,7 @@ export class LogFollowSession {
       failed.forEach(({ label, error }) =>
         this.send(endOf(label, `${label}: not followed: ${this.reason(error)}`)),
       );
-      opened.forEach((one) => void one.follow.ended.then((why) => this.onEnded(one, why)));
+      opened.forEach((one) => void one.follow.ended.then((end) => this.onEnded(one, end)));
       this.sendTails();
     } catch (error) {
       this.refuse(closeCodeFor(error), this.reason(error));
@@ -155,34 +157,56 @@ export class LogFollowSession {
       clearTimeout(this.flushTimer);
       this.flushTimer = null;
     }
+    this.sendPendingEnds();
     while (this.queue.size > 0 && (force || this.socket.bufferedAmount < HIGH_WATER_BYTES)) {
       const { dropped, lines } = this.queue.take(LOG_FOLLOW_LIMITS.maxLinesPerFrame);
       if (dropped > 0) {
         this.send({ type: 'dropped', count: dropped });
       }
       this.send({ type: 'lines', lines: inTimeOrder(lines) });
+      this.sendPendingEnds();
     }
     if (this.queue.size > 0 && this.phase === 'following') {
       this.flushTimer = setTimeout(() => this.flush(), RETRY_MS);
     }
   }
 
-  private onEnded(one: OpenedFollow, why: string): void {
+  private sendPendingEnds(): void {
+    while (this.pendingEnds.length > 0 && this.queue.hasPassed(this.pendingEnds[0].after)) {
+      this.send(this.pendingEnds.shift()!.message);
+    }
+  }
+
+  /**
+   * One follow ended or broke. In a merged view the others go on and the member's `end` waits
+   * behind what it wrote; the last one closes the socket: `end` + 1000 when its stream ended,
+   * `error` + 4502 when it broke (details in the server log only).
+   */
+  private onEnded(one: OpenedFollow, end: FollowEnd): void {
     if (this.phase !== 'following') {
       return;
+    }
+    if (end.kind === 'failed' && end.cause !== undefined) {
+      this.deps.onError(end.cause);
     }
     if (this.settling) {
       this.settling = false;
       this.queue.sortWaiting();
     }
     this.follows = this.follows.filter((follow) => follow !== one);
-    this.flush(true); // what the container wrote before it stopped comes before the end
+    const reason = this.merged ? `${one.label}: ${end.reason}` : end.reason;
     if (this.follows.length > 0) {
-      this.send(endOf(one.label, `${one.label}: ${why}`));
+      this.pendingEnds.push({ after: this.queue.pushed, message: endOf(one.label, reason) });
+      this.flush();
+      return;
+    }
+    this.flush(true); // the last words before the close; the queue bounds them
+    if (end.kind === 'failed') {
+      this.refuse(LOG_FOLLOW_CLOSE.unreachable, `Follow lost: ${reason}`);
       return;
     }
     this.phase = 'closed';
-    this.send({ type: 'end', reason: this.merged ? `${one.label}: ${why}` : why });
+    this.send({ type: 'end', reason });
     this.socket.close(LOG_FOLLOW_CLOSE.normal, 'ended');
   }
 

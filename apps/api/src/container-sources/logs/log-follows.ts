@@ -36,23 +36,34 @@ export class LogFollows {
       ref: assertContainerRef(target.container),
       source: this.sourceFor(target),
     }));
-    const labels = await this.labels(planned);
     const options = { tail: start.tail, ...(start.since ? { since: start.since } : {}) };
-    const results = await Promise.allSettled(
-      planned.map(({ target, ref, source }, index) =>
-        source.followLogs(target.hostId, ref, options, (line) => onLine(labels[index], line)),
-      ),
+    const refs = planned.map(({ ref }) => ref);
+    const results = await Promise.all(
+      planned.map(async ({ target, ref, source }): Promise<OpenedFollow | FollowFailure> => {
+        const shared = refs.indexOf(ref) !== refs.lastIndexOf(ref);
+        let label = shared ? `${target.hostId}/${ref}` : ref; // until the host's name is known
+        try {
+          if (shared) {
+            label = `${await source.hostName(target.hostId)}/${ref}`;
+          }
+          const follow = await source.followLogs(target.hostId, ref, options, (line) =>
+            onLine(label, line),
+          );
+          return { label, follow };
+        } catch (error) {
+          return { label, error };
+        }
+      }),
     );
     const opened: OpenedFollow[] = [];
     const failed: FollowFailure[] = [];
-    results.forEach((result, index) => {
-      const label = labels[index];
-      if (result.status === 'fulfilled') {
-        opened.push({ label, follow: result.value });
+    for (const result of results) {
+      if ('follow' in result) {
+        opened.push(result);
       } else {
-        failed.push({ label, error: result.reason });
+        failed.push(result);
       }
-    });
+    }
     return { opened, failed };
   }
 
@@ -65,19 +76,5 @@ export class LogFollows {
       );
     }
     return source;
-  }
-
-  /** The ref, or `<host name>/<ref>` when two entries share a ref. */
-  private labels(
-    planned: { target: LogFollowTarget; ref: string; source: SourceWith<'logs'> }[],
-  ): Promise<string[]> {
-    const refs = planned.map(({ ref }) => ref);
-    return Promise.all(
-      planned.map(async ({ target, ref, source }) =>
-        refs.indexOf(ref) === refs.lastIndexOf(ref)
-          ? ref
-          : `${await source.hostName(target.hostId)}/${ref}`,
-      ),
-    );
   }
 }
