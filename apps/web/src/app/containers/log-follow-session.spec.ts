@@ -71,14 +71,14 @@ describe('LogFollowSession', () => {
     socket.serverSends({ type: 'end', reason: 'the container stopped' });
     expect(handlers.ended).not.toHaveBeenCalled();
     socket.serverCloses(1000);
-    expect(handlers.ended).toHaveBeenCalledExactlyOnceWith('the container stopped', false);
+    expect(handlers.ended).toHaveBeenCalledExactlyOnceWith('the container stopped', false, 1000);
   });
 
   it('fails with the message of the error frame, whatever the close code', () => {
     socket.opens();
     socket.serverSends({ type: 'error', message: 'agents send no logs' });
     socket.serverCloses(4400);
-    expect(handlers.ended).toHaveBeenCalledExactlyOnceWith('agents send no logs', true);
+    expect(handlers.ended).toHaveBeenCalledExactlyOnceWith('agents send no logs', true, 4400);
   });
 
   it.each([
@@ -89,7 +89,7 @@ describe('LogFollowSession', () => {
     [1011, 'The connection closed (code 1011)'],
   ])('explains a close %i without an error frame', (code, reason) => {
     socket.serverCloses(code);
-    expect(handlers.ended).toHaveBeenCalledExactlyOnceWith(reason, true);
+    expect(handlers.ended).toHaveBeenCalledExactlyOnceWith(reason, true, code);
   });
 
   it('says the connection failed when the socket errors before it closes', () => {
@@ -98,6 +98,7 @@ describe('LogFollowSession', () => {
     expect(handlers.ended).toHaveBeenCalledExactlyOnceWith(
       'The connection to the server failed',
       true,
+      1006,
     );
   });
 

@@ -21,8 +21,11 @@ export interface LogFollowHandlers {
   dropped(count: number): void;
   /** One stream of a merge ended; the others go on. */
   streamEnded(container: string, reason: string): void;
-  /** Once, whatever ended the follow (not after `close()`); `reason` is a sentence. */
-  ended(reason: string, failed: boolean): void;
+  /**
+   * Once, whatever ended the follow (not after `close()`); `reason` is a sentence, `code` the
+   * close code (1006 when the connection dropped), which tells a lost follow from a refusal.
+   */
+  ended(reason: string, failed: boolean, code: number): void;
 }
 
 const CLOSE_REASONS: Record<number, string> = {
@@ -163,7 +166,7 @@ export class LogFollowSession {
     this.done = true;
     const normal = event.code === LOG_FOLLOW_CLOSE.normal;
     if (this.errorMessage === null && (this.endReason !== null || normal)) {
-      this.handlers.ended(this.endReason ?? 'the server ended the follow', false);
+      this.handlers.ended(this.endReason ?? 'the server ended the follow', false, event.code);
       return;
     }
     const reason =
@@ -171,6 +174,6 @@ export class LogFollowSession {
       CLOSE_REASONS[event.code] ??
       (this.connectionFailed ? 'The connection to the server failed' : null) ??
       (event.reason || `The connection closed (code ${event.code})`);
-    this.handlers.ended(reason, true);
+    this.handlers.ended(reason, true, event.code);
   }
 }

@@ -1,8 +1,8 @@
 import type { CdkVirtualScrollViewport } from '@angular/cdk/scrolling';
 import { type Signal, signal } from '@angular/core';
+import { ROW_HEIGHT, type LogRowLayout } from './log-wrap';
 
-/** Every row is this tall (log-viewer.scss): the virtual scroll's fixed item size. */
-export const ROW_HEIGHT = 20;
+export { ROW_HEIGHT };
 
 /** For this long after the viewer scrolls, scroll events are its own, not the operator's. */
 const OWN_SCROLL_MS = 200;
@@ -27,7 +27,7 @@ export class LogScroll {
 
   constructor(
     private readonly viewport: Signal<CdkVirtualScrollViewport>,
-    private readonly rowCount: () => number,
+    private readonly layout: Pick<LogRowLayout, 'offsetOf' | 'total'>,
   ) {}
 
   /** A new feed begins: follow its end, nothing unseen. */
@@ -53,16 +53,19 @@ export class LogScroll {
     }
   }
 
-  /** `added` lines came in and the cap dropped `removedInFront` rows from the top. */
-  afterAppend(removedInFront: number, added: number): void {
+  /**
+   * `added` lines came in and the cap dropped rows `removedPx` tall from the top (their height
+   * before the layout was updated).
+   */
+  afterAppend(removedPx: number, added: number): void {
     if (!this.isLocked()) {
       this.stickToEnd();
       return;
     }
     this.unseenLines.update((n) => n + added);
-    if (removedInFront > 0) {
+    if (removedPx > 0) {
       // The rows above moved up by what the cap dropped: keep the operator's lines in place.
-      this.scrollBy(-removedInFront * ROW_HEIGHT);
+      this.scrollBy(-removedPx);
     }
   }
 
@@ -74,14 +77,15 @@ export class LogScroll {
     const viewport = this.viewport();
     const top = viewport.measureScrollOffset('top');
     const height = viewport.getViewportSize();
-    const y = index * ROW_HEIGHT;
-    if (!always && y >= top && y + ROW_HEIGHT <= top + height) {
+    const y = this.layout.offsetOf(index);
+    const rowHeight = this.layout.offsetOf(index + 1) - y;
+    if (!always && y >= top && y + rowHeight <= top + height) {
       return;
     }
     this.isLocked.set(true);
     this.endPending = false;
     this.scrollingItselfFor(OWN_SCROLL_MS);
-    viewport.scrollToOffset(Math.max(0, y - height / 2 + ROW_HEIGHT / 2));
+    viewport.scrollToOffset(Math.max(0, y - height / 2 + Math.min(rowHeight, height) / 2));
   }
 
   /** After a render: once the spacer has grown to every row, scroll to the last one. */
@@ -90,7 +94,7 @@ export class LogScroll {
       return;
     }
     const element = this.viewport().getElementRef().nativeElement;
-    if (element.scrollHeight + 1 < this.rowCount() * ROW_HEIGHT) {
+    if (element.scrollHeight + 1 < this.layout.total) {
       return;
     }
     this.endPending = false;

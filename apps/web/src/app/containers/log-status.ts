@@ -12,10 +12,15 @@ export interface LogStatus {
   /** How many containers the viewer shows. */
   containers: number;
   tail: number;
+  /** While reconnecting: seconds to the next attempt. */
+  retryIn?: number;
+  /** Reconnect attempts since the follow was last fine. */
+  reconnects?: number;
 }
 
 /** The line under the controls: what the feed is doing and how many lines it has loaded. */
-export function statusText({ phase, lines, evicted, containers, tail }: LogStatus): string {
+export function statusText(status: LogStatus): string {
+  const { phase, lines, evicted, containers, tail } = status;
   const counted = `${formatCount(lines)} ${lines === 1 ? 'line' : 'lines'}`;
   const dropped = evicted > 0 ? ' (the oldest are dropped past 100,000)' : '';
   const merged = containers > 1;
@@ -23,7 +28,9 @@ export function statusText({ phase, lines, evicted, containers, tail }: LogStatu
     case 'loading':
       return `Loading the last ${tail} lines…`;
     case 'connecting':
-      return 'Connecting…';
+      return (status.reconnects ?? 0) > 0 ? `Reconnecting… · ${counted}` : 'Connecting…';
+    case 'reconnecting':
+      return `Connection lost · Reconnecting in ${status.retryIn ?? 1} s… · ${counted}${dropped}`;
     case 'following':
       return `Following${merged ? ` ${containers} containers` : ''} · ${counted}${dropped}`;
     case 'ended':

@@ -1,4 +1,8 @@
-import { CdkVirtualScrollViewport, ScrollingModule } from '@angular/cdk/scrolling';
+import {
+  CdkVirtualScrollViewport,
+  ScrollingModule,
+  VIRTUAL_SCROLL_STRATEGY,
+} from '@angular/cdk/scrolling';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -37,17 +41,33 @@ import {
 import { downloadLog } from './log-download';
 import { LogFeed } from './log-feed';
 import { LogHighlight } from './log-highlight';
-import { ROW_HEIGHT, LogScroll } from './log-scroll';
+import { registerLogIcons } from './log-icons';
+import { LogScroll } from './log-scroll';
 import { type LineMatcher, compileSearch } from './log-search';
 import { downloadHint, matchText, statusText } from './log-status';
 import type { LogTarget } from './log-targets';
+import {
+  type LogWindow,
+  NO_WINDOW,
+  SINCE_OPTIONS,
+  type SinceChoice,
+  windowLabel,
+  windowRange,
+} from './log-window';
+import { LogRowLayout, LogScrollStrategy, loadWrap, saveWrap } from './log-wrap';
+
+/** Monospace cell width of the log font (13px Roboto Mono) when it cannot be measured. */
+const FALLBACK_CELL_PX = 7.8;
+/** A row's horizontal padding and the line's border and padding (log-viewer.scss). */
+const ROW_CHROME_PX = 26;
 
 export const TAIL_OPTIONS = [50, LOG_TAIL_DEFAULT, 1000, LOG_TAIL_MAX];
 
 /**
  * The logs of one container or several merged: the REST tail, or a live follow over the
- * WebSocket (docs/logs-protocol.md), in a virtual scroll of fixed-height rows. What fills the
- * buffer is the feed (log-feed.ts); scroll-lock is log-scroll.ts; the texts, log-status.ts.
+ * WebSocket (docs/logs-protocol.md), in a virtual scroll whose row heights are computed from
+ * the text (log-wrap.ts: one line each, or wrapped). What fills the buffer is the feed
+ * (log-feed.ts, with its reconnects); scroll-lock is log-scroll.ts; the texts, log-status.ts.
  */
 @Component({
   selector: 'app-log-viewer',
@@ -64,6 +84,12 @@ export const TAIL_OPTIONS = [50, LOG_TAIL_DEFAULT, 1000, LOG_TAIL_MAX];
     MatTooltipModule,
     ScrollingModule,
   ],
+  providers: [
+    {
+      provide: VIRTUAL_SCROLL_STRATEGY,
+      useFactory: () => new LogScrollStrategy(new LogRowLayout()),
+    },
+  ],
   templateUrl: './log-viewer.html',
   styleUrl: './log-viewer.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -73,7 +99,11 @@ export class LogViewer {
   private readonly destroyRef = inject(DestroyRef);
   private readonly viewport = viewChild.required(CdkVirtualScrollViewport);
   private readonly buffer = new LogBuffer();
-  private readonly scroll = new LogScroll(this.viewport, () => this.buffer.visible.length);
+  private readonly strategy = inject(VIRTUAL_SCROLL_STRATEGY) as LogScrollStrategy;
+  protected readonly layout = this.strategy.layout;
+  private readonly scroll = new LogScroll(this.viewport, this.layout);
+  /** Monospace cells that fit on one line of the log (0 until measured). */
+  private readonly columns = signal(0);
   private readonly feed = new LogFeed({
     reset: () => this.clear(),
     containers: (labels) => this.buffer.assignColours(labels),
@@ -89,13 +119,30 @@ export class LogViewer {
   /** The download is named `<fileName>-<time>.log`. */
   readonly fileName = input('logs');
 
-  protected readonly rowHeight = ROW_HEIGHT;
   protected readonly tailOptions = TAIL_OPTIONS;
+  protected readonly sinceOptions = SINCE_OPTIONS;
   protected readonly rows$ = new BehaviorSubject<LogEntry[]>(this.buffer.visible);
   protected readonly follow = signal(true);
   protected readonly tail = signal(LOG_TAIL_DEFAULT);
   protected readonly streams = signal<StreamFilter>('all');
   protected readonly showTimestamps = signal(true);
+  /** Long lines wrap (remembered in localStorage), or scroll horizontally. */
+  protected readonly wrap = signal(loadWrap());
+  /** The time window of the start: since (and until, REST only). */
+  protected readonly window = signal<LogWindow>(NO_WINDOW);
+  protected readonly windowLabel = computed(() => windowLabel(this.window()));
+  /** Why the custom window cannot be used; nothing restarts while it is set. */
+  protected readonly windowError = computed(() => windowRange(this.window(), this.follow()).error);
+  protected readonly retryIn = this.feed.retryIn;
+  /** What of the window changes the start: a custom window with no time is no window at all. */
+  private readonly windowKey = computed(() => {
+    const window = this.window();
+    if (window.since !== 'custom') {
+      return window.since === 'all' ? '{}' : window.since;
+    }
+    const { range, error } = windowRange(window, this.follow());
+    return error ?? JSON.stringify(range);
+  });
   protected readonly query = signal('');
   protected readonly regex = signal(false);
   protected readonly locked = this.scroll.locked;
@@ -134,6 +181,8 @@ export class LogViewer {
       evicted: this.evicted(),
       containers: this.targets().length,
       tail: this.tail(),
+      retryIn: this.retryIn(),
+      reconnects: this.feed.reconnects(),
     }),
   );
   private readonly targetKey = computed(() =>
@@ -144,11 +193,24 @@ export class LogViewer {
 
   constructor() {
     registerIcons();
+    registerLogIcons();
     effect(() => {
       this.targetKey();
       const follow = this.follow();
       const tail = this.tail();
-      untracked(() => this.feed.start(this.targets(), follow, tail));
+      this.windowKey();
+      untracked(() => this.startFeed(follow, tail, this.window()));
+    });
+    effect(() => {
+      const options = {
+        wrap: this.wrap(),
+        columns: this.columns(),
+        timestamps: this.showTimestamps(),
+      };
+      untracked(() => {
+        this.relayout(options);
+        this.scroll.stickToEndUnlessLocked();
+      });
     });
     effect(() => {
       const streams = this.streams();
@@ -164,6 +226,12 @@ export class LogViewer {
         .elementScrolled()
         .subscribe(() => this.scroll.trackScroll());
       this.destroyRef.onDestroy(() => scrolled.unsubscribe());
+      this.measureColumns();
+      if (typeof ResizeObserver !== 'undefined') {
+        const resized = new ResizeObserver(() => this.measureColumns());
+        resized.observe(this.viewport().getElementRef().nativeElement);
+        this.destroyRef.onDestroy(() => resized.disconnect());
+      }
     });
     this.destroyRef.onDestroy(() => this.feed.stop());
   }
@@ -171,7 +239,52 @@ export class LogViewer {
   protected readonly trackById = (_index: number, entry: LogEntry): number => entry.id;
 
   protected restart(): void {
-    this.feed.start(this.targets(), this.follow(), this.tail());
+    this.startFeed(this.follow(), this.tail(), this.window());
+  }
+
+  protected reconnectNow(): void {
+    this.feed.reconnectNow();
+  }
+
+  protected toggleWrap(): void {
+    const on = !this.wrap();
+    this.wrap.set(on);
+    saveWrap(on);
+  }
+
+  protected chooseSince(since: SinceChoice): void {
+    this.window.update((w) => ({ ...w, since }));
+  }
+
+  /** A custom time typed (applied on Enter or leaving the field, not per keystroke). */
+  protected setCustom(field: 'customSince' | 'customUntil', value: string): void {
+    if (this.window()[field] !== value) {
+      this.window.update((w) => ({ ...w, [field]: value }));
+    }
+  }
+
+  /** Starts the feed for the window as of now (relative windows count back from this moment). */
+  private startFeed(follow: boolean, tail: number, window: LogWindow): void {
+    const { range, error } = windowRange(window, follow);
+    if (error === null) {
+      this.feed.start(this.targets(), follow, tail, range);
+    }
+  }
+
+  /** How many monospace cells fit on a line: the viewport's width over the font's cell. */
+  private measureColumns(): void {
+    const element = this.viewport().getElementRef().nativeElement;
+    const probe = element.querySelector<HTMLElement>('.measure');
+    const cell = probe && probe.offsetWidth > 0 ? probe.offsetWidth / 10 : FALLBACK_CELL_PX;
+    const width = element.clientWidth - ROW_CHROME_PX;
+    this.columns.set(width > 0 ? Math.max(1, Math.floor(width / cell)) : 0);
+  }
+
+  private relayout(
+    options = { wrap: this.wrap(), columns: this.columns(), timestamps: this.showTimestamps() },
+  ): void {
+    this.layout.update(this.buffer.visible, options);
+    this.strategy.refresh();
   }
 
   /** Pauses auto-scroll (the lines keep coming), or jumps to the latest line and resumes. */
@@ -234,12 +347,15 @@ export class LogViewer {
   }
 
   private appended(removedInFront: number, added: number): void {
+    // The removed rows' height is read before the layout forgets them.
+    const removedPx = this.layout.offsetOf(removedInFront);
     this.changed();
-    this.scroll.afterAppend(removedInFront, added);
+    this.scroll.afterAppend(removedPx, added);
   }
 
   private changed(): void {
     this.rows$.next(this.buffer.visible);
+    this.relayout();
     this.version.update((v) => v + 1);
   }
 
