@@ -66,7 +66,7 @@ function sh(
 ): Promise<string> {
   return new Promise((done, fail) => {
     const out = createWriteStream(log, { flags: 'a' });
-    out.write(`\n$ ${command} ${args.join(' ')}\n`);
+    out.write(`\n[${new Date().toISOString()}] $ ${command} ${args.join(' ')}\n`);
     const child = spawn(command, args, {
       env: env ?? process.env,
       stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
@@ -200,8 +200,8 @@ const container = `${CONTAINER}-${kind}`;
 const volume = `${VOLUME}-${kind}`;
 
 interface Built {
-  basesMs: number | null;
-  buildMs: number | null;
+  /** Seconds from the first debootstrap to each step's end; null when the other project built. */
+  steps: Record<string, number> | null;
   context: string | null;
 }
 
@@ -224,7 +224,7 @@ async function ensureImage(work: string, log: string): Promise<Built> {
     () => false,
   );
   if (present) {
-    return { basesMs: null, buildMs: null, context: null };
+    return { steps: null, context: null };
   }
   // Both bases at once (separate package caches and logs: two debootstraps share neither), and
   // the Dockerfile's build stage (npm ci, npm run build, prune) as soon as its base exists.
@@ -236,13 +236,17 @@ async function ensureImage(work: string, log: string): Promise<Built> {
   };
   const base = part('base');
   const build = part('build');
-  let basesMs = 0;
-  const runtimeBase = makeBase(base.dir, BASE_IMAGE, { build: false, ...base }).then(() => {
-    basesMs = Math.max(basesMs, Date.now() - t0);
-  });
-  const stage = makeBase(build.dir, BUILD_IMAGE, { build: true, ...build }).then(() => {
-    basesMs = Math.max(basesMs, Date.now() - t0);
-    return docker(['build', ...buildArgs, '--target', 'build', '-t', `${IMAGE}-build`, ROOT], log);
+  const steps: Record<string, number> = {};
+  const done = (step: string) => {
+    steps[step] = Math.round((Date.now() - t0) / 100) / 10;
+  };
+  const runtimeBase = makeBase(base.dir, BASE_IMAGE, { build: false, ...base }).then(() =>
+    done('runtimeBaseS'),
+  );
+  const stage = makeBase(build.dir, BUILD_IMAGE, { build: true, ...build }).then(async () => {
+    done('buildBaseS');
+    await docker(['build', ...buildArgs, '--target', 'build', '-t', `${IMAGE}-build`, ROOT], log);
+    done('buildStageS');
   });
   await Promise.all([runtimeBase, stage]);
   // The whole Dockerfile: the build stage from the builder's cache, then the runtime stage.
@@ -261,8 +265,9 @@ async function ensureImage(work: string, log: string): Promise<Built> {
   for (const file of [base.log, build.log]) {
     writeFileSync(log, readFileSync(file), { flag: 'a' });
   }
+  done('imageS');
   const context = /Sending build context to Docker daemon\s+(\S+)/.exec(readFileSync(log, 'utf8'));
-  return { basesMs, buildMs: Date.now() - t0, context: context?.[1] ?? null };
+  return { steps, context: context?.[1] ?? null };
 }
 
 function recordImageFigures(figures: Record<string, unknown>): void {
@@ -453,9 +458,8 @@ describe('deploy: the container image', () => {
         restartToHealthyS: round(restartMs, 1000),
         idleRssMb: round(rssKb, 1024),
         stopS: round(stopMs, 1000),
-        // Wall time from the first debootstrap to the finished image, and to both bases.
-        buildS: built.buildMs === null ? 'built by the other project' : round(built.buildMs, 1000),
-        basesS: built.basesMs === null ? 'built by the other project' : round(built.basesMs, 1000),
+        // Wall time from the first debootstrap to the end of each step, the image last.
+        build: built.steps ?? 'built by the other project',
         buildContext: built.context ?? 'n/a',
       });
 
