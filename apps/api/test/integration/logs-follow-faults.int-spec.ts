@@ -6,8 +6,7 @@
  */
 import { LOG_FOLLOW_CLOSE } from '@archnest/contracts';
 import { ENGINE_TIMEOUT_MS } from '../../src/container-sources/docker-tcp/engine-client';
-import { loadInfra } from '../harness/infra';
-import { run, sleep, waitFor } from '../harness/proc';
+import { sleep, waitFor } from '../harness/proc';
 import { createTarget, pinTarget, targetBody } from '../support/docker-ssh';
 import {
   addHost,
@@ -18,7 +17,7 @@ import {
 } from '../support/docker-tcp';
 import { listen } from '../support/exec-client';
 import { Http, seedUsers } from '../support/http';
-import { LogsClient } from '../support/logs-client';
+import { LogsClient, remoteFollows } from '../support/logs-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const TICKER = 'logs-faults-ticker';
@@ -29,12 +28,6 @@ const ticks = (client: LogsClient, container?: string): number[] =>
     .lines()
     .filter((line) => container === undefined || line.container === container)
     .flatMap((line) => (/^tick (\d+)$/.exec(line.text) ? [Number(RegExp.$1)] : []));
-
-async function remoteFollows(container: string): Promise<number> {
-  const ps = await run('ps', ['-u', loadInfra().ssh.user, '-o', 'args=']).catch(() => '');
-  return ps.split('\n').filter((line) => /logs --follow/.test(line) && line.includes(container))
-    .length;
-}
 
 describe('live logs, faults', () => {
   let testApp: TestApp;
@@ -97,7 +90,7 @@ describe('live logs, faults', () => {
       type: 'error',
       message: 'Follow lost: the SSH connection was lost',
     });
-    await waitFor('no docker logs -f left', async () => (await remoteFollows(TICKER)) === 0);
+    await waitFor('no docker logs -f left', async () => (await remoteFollows(TICKER)).length === 0);
   });
 
   it('merges what it can: a member that cannot be followed ends alone', async () => {
@@ -142,6 +135,6 @@ describe('live logs, faults', () => {
       type: 'error',
       message: 'The server is shutting down',
     });
-    await waitFor('no docker logs -f left', async () => (await remoteFollows(TICKER)) === 0);
+    await waitFor('no docker logs -f left', async () => (await remoteFollows(TICKER)).length === 0);
   });
 });

@@ -8,8 +8,7 @@
 import { LOG_FOLLOW_CLOSE, type ContainerLogs } from '@archnest/contracts';
 import { SshPool } from '../../src/ssh/ssh-pool';
 import { runDocker } from '../harness/docker-engine';
-import { loadInfra } from '../harness/infra';
-import { run, sleep, waitFor } from '../harness/proc';
+import { sleep, waitFor } from '../harness/proc';
 import { createTarget, pinTarget, targetBody } from '../support/docker-ssh';
 import {
   addHost,
@@ -20,7 +19,7 @@ import {
 } from '../support/docker-tcp';
 import { listen } from '../support/exec-client';
 import { Http, seedUsers } from '../support/http';
-import { LogsClient } from '../support/logs-client';
+import { LogsClient, remoteFollows } from '../support/logs-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const TCP_TICKER = 'logs-tcp-ticker';
@@ -35,14 +34,6 @@ const TICKER = [
   '-c',
   'i=0; while true; do i=$((i+1)); echo "tick $i"; echo "warn $i" >&2; sleep 0.5; done',
 ];
-
-/** `docker logs --follow` CLI processes of the SSH test user for `container`. */
-async function remoteFollows(container: string): Promise<string[]> {
-  const ps = await run('ps', ['-u', loadInfra().ssh.user, '-o', 'pid=,args=']).catch(() => '');
-  return ps
-    .split('\n')
-    .filter((line) => /^\s*\d+ \S*docker .*logs --follow/.test(line) && line.includes(container));
-}
 
 const tickNumbers = (client: LogsClient): number[] =>
   client.texts().flatMap((text) => (/^tick (\d+)$/.exec(text) ? [Number(RegExp.$1)] : []));

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cliEnv } from '../harness/docker-engine';
 import { loadInfra } from '../harness/infra';
+import { ROOT, sh } from './deploy-image-build';
 
 const exec = promisify(execFile);
 const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
@@ -81,4 +82,63 @@ export async function ensureComposeV2(work: string, mirror: string): Promise<Com
     source: `Debian trixie docker-compose ${debVersion}`,
     fetchMs: Date.now() - started,
   };
+}
+
+export const COMPOSE_PROJECT = 'archnest-image-test';
+
+/**
+ * The environment `docker compose` runs with: the harness's CLI config and engine, none of this
+ * process's variables that compose.yaml interpolates (the postgres project sets DATABASE_URL),
+ * plus `extra`.
+ */
+function composeEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const d = loadInfra().docker;
+  const env = cliEnv(d);
+  for (const key of Object.keys(env)) {
+    if (/^(ARCHNEST_|DATABASE_URL$|POSTGRES_|STALE_AFTER_MS$|COMPOSE_)/.test(key)) {
+      delete env[key];
+    }
+  }
+  return { ...env, DOCKER_HOST: d.dockerHost, ...extra };
+}
+
+/** `docker compose` on compose.yaml of this repo, with an empty env file (a developer's .env is not read). */
+export function compose(
+  args: string[],
+  { log, work, extra = {} }: { log: string; work: string; extra?: Record<string, string> },
+): Promise<string> {
+  const envFile = join(work, 'compose.env');
+  writeFileSync(envFile, '');
+  return sh(
+    'docker',
+    [
+      'compose',
+      '--project-directory',
+      ROOT,
+      '-f',
+      join(ROOT, 'compose.yaml'),
+      '--env-file',
+      envFile,
+      '-p',
+      COMPOSE_PROJECT,
+      ...args,
+    ],
+    { log, env: composeEnv(extra) },
+  );
+}
+
+export interface ComposeConfig {
+  services: Record<
+    string,
+    {
+      image: string;
+      read_only?: boolean;
+      security_opt?: string[];
+      volumes?: { source: string; target: string }[];
+      depends_on?: Record<string, { condition: string; required?: boolean }>;
+      healthcheck?: { test: string[] };
+      ports?: { target: number; published: string; host_ip?: string }[];
+    }
+  >;
+  volumes: Record<string, unknown>;
 }

@@ -1,6 +1,8 @@
 /** A WebSocket client of the live-logs protocol (libs/contracts logs.ts) for integration tests. */
 import type { LogFollowLine, LogFollowServerMessage, LogFollowTarget } from '@archnest/contracts';
 import WebSocket from 'ws';
+import { loadInfra } from '../harness/infra';
+import { run } from '../harness/proc';
 
 export interface Closed {
   code: number;
@@ -79,4 +81,12 @@ export class LogsClient {
     this.socket.close();
     return this.closed;
   }
+}
+
+/** `docker logs --follow` CLI processes of the SSH test user for `container`. */
+export async function remoteFollows(container: string): Promise<string[]> {
+  const ps = await run('ps', ['-u', loadInfra().ssh.user, '-o', 'pid=,args=']).catch(() => '');
+  return ps
+    .split('\n')
+    .filter((line) => /^\s*\d+ \S*docker .*logs --follow/.test(line) && line.includes(container));
 }

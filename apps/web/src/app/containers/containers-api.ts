@@ -24,6 +24,21 @@ function hostPath(source: SourceKind, hostId: string): string {
   return `/api/containers/${encodeURIComponent(source)}/${encodeURIComponent(hostId)}`;
 }
 
+/** A one-shot tail's time window (ISO times); unset ends are open. */
+export interface TailRange {
+  since?: string;
+  until?: string;
+}
+
+/** The query of the REST tail: `tail`, and `since` / `until` when set. */
+export function tailQuery(tail: number, range: TailRange): Record<string, string> {
+  return {
+    tail: String(tail),
+    ...(range.since ? { since: range.since } : {}),
+    ...(range.until ? { until: range.until } : {}),
+  };
+}
+
 export function containerPath({ source, hostId, id }: ContainerLocation): string {
   return `${hostPath(source, hostId)}/${encodeURIComponent(id)}`;
 }
@@ -49,11 +64,11 @@ export class ContainersApi {
     return firstValueFrom(this.http.get<ContainerDetail>(containerPath(container)));
   }
 
-  logs(container: ContainerLocation, tail: number): Promise<ContainerLogs> {
+  /** The one-shot tail: the last `tail` lines, within `since`/`until` (ISO times) if given. */
+  logs(container: ContainerLocation, tail: number, range: TailRange = {}): Promise<ContainerLogs> {
+    const params = new HttpParams({ fromObject: tailQuery(tail, range) });
     return firstValueFrom(
-      this.http.get<ContainerLogs>(`${containerPath(container)}/logs`, {
-        params: new HttpParams().set('tail', tail),
-      }),
+      this.http.get<ContainerLogs>(`${containerPath(container)}/logs`, { params }),
     );
   }
 

@@ -1,4 +1,3 @@
-import { HttpClient } from '@angular/common/http';
 import { DOCUMENT, inject, signal } from '@angular/core';
 import {
   type ContainerLogs,
@@ -6,17 +5,16 @@ import {
   type LogFollowLine,
   type LogFollowStart,
 } from '@archnest/contracts';
-import { firstValueFrom } from 'rxjs';
 import { Auth } from '../auth/auth';
 import { describeError } from '../common/http-error';
 import { SOCKET_FACTORY } from './exec-session';
-import { containerPath } from './containers-api';
+import { ContainersApi } from './containers-api';
 import type { IncomingLine, MarkerTone } from './log-buffer';
 import { LogFollowSession, logFollowUrl } from './log-follow-session';
 import { LogResumePoint, reconnectDelay, shouldReconnect } from './log-reconnect';
 import { formatCount } from './log-status';
 import { type LogTarget, mergeLabels } from './log-targets';
-import { type LogRange, tailQuery } from './log-window';
+import type { LogRange } from './log-window';
 
 export type LogPhase =
   'loading' | 'connecting' | 'following' | 'reconnecting' | 'ended' | 'failed' | 'loaded';
@@ -46,7 +44,7 @@ interface MergedTails {
  * dropped. Create it in an injection context (a component's field).
  */
 export class LogFeed {
-  private readonly http = inject(HttpClient);
+  private readonly api = inject(ContainersApi);
   private readonly auth = inject(Auth);
   private readonly document = inject(DOCUMENT);
   private readonly openSocket = inject(SOCKET_FACTORY);
@@ -216,13 +214,7 @@ export class LogFeed {
   ): Promise<void> {
     this.currentPhase.set('loading');
     const results = await Promise.allSettled(
-      targets.map((target) =>
-        firstValueFrom(
-          this.http.get<ContainerLogs>(`${containerPath(target)}/logs`, {
-            params: tailQuery(tail, range),
-          }),
-        ),
-      ),
+      targets.map((target) => this.api.logs(target, tail, range)),
     );
     if (generation !== this.generation) {
       return;

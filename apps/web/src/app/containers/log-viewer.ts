@@ -41,7 +41,6 @@ import {
 import { downloadLog } from './log-download';
 import { LogFeed } from './log-feed';
 import { LogHighlight } from './log-highlight';
-import { registerLogIcons } from './log-icons';
 import { LogScroll } from './log-scroll';
 import { type LineMatcher, compileSearch } from './log-search';
 import { downloadHint, matchText, statusText } from './log-status';
@@ -193,7 +192,6 @@ export class LogViewer {
 
   constructor() {
     registerIcons();
-    registerLogIcons();
     effect(() => {
       this.targetKey();
       const follow = this.follow();

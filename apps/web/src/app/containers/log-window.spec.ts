@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { startMessage } from './log-feed';
 import type { LogTarget } from './log-targets';
-import { NO_WINDOW, tailQuery, windowLabel, windowRange } from './log-window';
+import { tailQuery } from './containers-api';
+import { NO_WINDOW, windowLabel, windowRange } from './log-window';
 
 const NOW = Date.parse('2026-12-07T12:00:00Z');
 const web: LogTarget = {

@@ -3,6 +3,8 @@
  * `until` for the REST tail only (a follow has no end). Relative choices count back from the
  * moment the view (re)starts.
  */
+import type { TailRange } from './containers-api';
+
 export type SinceChoice = 'all' | '5m' | '15m' | '1h' | '6h' | '24h' | 'custom';
 
 export interface LogWindow {
@@ -13,10 +15,7 @@ export interface LogWindow {
 }
 
 /** What goes to the server: RFC 3339 times in UTC, absent when not set. */
-export interface LogRange {
-  since?: string;
-  until?: string;
-}
+export type LogRange = TailRange;
 
 export const NO_WINDOW: LogWindow = { since: 'all', customSince: '', customUntil: '' };
 
@@ -73,15 +72,6 @@ export function windowRange(window: LogWindow, follow: boolean, now = Date.now()
       ...(until.iso ? { until: until.iso } : {}),
     },
     error: null,
-  };
-}
-
-/** The query of the REST tail: `tail`, and `since` / `until` when set. */
-export function tailQuery(tail: number, range: LogRange): Record<string, string> {
-  return {
-    tail: String(tail),
-    ...(range.since ? { since: range.since } : {}),
-    ...(range.until ? { until: range.until } : {}),
   };
 }
 
